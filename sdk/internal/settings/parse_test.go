@@ -1,0 +1,305 @@
+package settings
+
+import (
+	"errors"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// config declares one setting of every supported kind.
+type config struct {
+	MinReplicas int               `env:"MIN_REPLICAS" default:"2" help:"lowest replica count a workload may have"`
+	Kinds       []string          `env:"KINDS" default:"Deployment" help:"apps workloads to raise (comma-separated)"`
+	Mode        string            `env:"MODE" default:"fail" enum:"fail,remove" help:"what to do with a low count"`
+	Source      string            `env:"MODULE_SOURCE" required:"true" help:"where the Terraform module lives"`
+	Timeout     time.Duration     `env:"TIMEOUT" default:"30s" help:"how long to wait"`
+	Labels      map[string]string `env:"LABELS" help:"extra labels, key=value,key2=value2"`
+	DryRun      bool              `env:"DRY_RUN" help:"change nothing"`
+	Budget      int64             `env:"BUDGET" flag:"max-bytes" default:"1024" help:"bytes to spend"`
+	Ratio       float64           `env:"RATIO" default:"0.5" help:"share of workloads"`
+	Addr        netip.Addr        `env:"ADDR" help:"an address (a TextUnmarshaler)"`
+
+	Ignored  string // no env tag
+	internal string `env:"INTERNAL"`
+}
+
+// defaults is config as Parse fills it from its defaults and a module source.
+func defaults() config {
+	return config{MinReplicas: 2, Kinds: []string{"Deployment"}, Mode: "fail", Source: "./mod",
+		Timeout: 30 * time.Second, Budget: 1024, Ratio: 0.5}
+}
+
+func TestParseValues(t *testing.T) {
+	cases := []struct {
+		reason string
+		args   []string
+		env    map[string]string
+		want   func(*config)
+	}{
+		{"defaults fill what nothing sets", nil, nil, func(*config) {}},
+		{"env beats default", nil, map[string]string{"MIN_REPLICAS": "3"}, func(c *config) { c.MinReplicas = 3 }},
+		{"flag beats env", []string{"--min-replicas", "4"}, map[string]string{"MIN_REPLICAS": "3"}, func(c *config) { c.MinReplicas = 4 }},
+		{"--flag=value", []string{"--min-replicas=5"}, nil, func(c *config) { c.MinReplicas = 5 }},
+		{"-flag value", []string{"-min-replicas", "6"}, nil, func(c *config) { c.MinReplicas = 6 }},
+		{"-flag=value", []string{"-min-replicas=7"}, nil, func(c *config) { c.MinReplicas = 7 }},
+		{"the last repeated flag wins", []string{"--min-replicas=1", "--min-replicas=8"}, nil, func(c *config) { c.MinReplicas = 8 }},
+		{"a negative value after a flag is its value", []string{"--min-replicas", "-1"}, nil, func(c *config) { c.MinReplicas = -1 }},
+		{"a bare bool flag is true", []string{"--dry-run"}, nil, func(c *config) { c.DryRun = true }},
+		{"a bool flag takes =false", []string{"--dry-run=false"}, map[string]string{"DRY_RUN": "true"}, func(c *config) {}},
+		{"a bool env", nil, map[string]string{"DRY_RUN": "TRUE"}, func(c *config) { c.DryRun = true }},
+		{"an empty env var counts as unset", nil, map[string]string{"MIN_REPLICAS": "", "MODE": ""}, func(*config) {}},
+		{"numbers are trimmed", nil, map[string]string{"MIN_REPLICAS": " 3 "}, func(c *config) { c.MinReplicas = 3 }},
+		{"the flag tag overrides the derived name", []string{"--max-bytes", "9"}, nil, func(c *config) { c.Budget = 9 }},
+		{"a list is trimmed and drops empty items", nil, map[string]string{"KINDS": " Deployment, StatefulSet,,DaemonSet ,"}, func(c *config) {
+			c.Kinds = []string{"Deployment", "StatefulSet", "DaemonSet"}
+		}},
+		{"an empty list flag gives no items", []string{"--kinds="}, nil, func(c *config) { c.Kinds = nil }},
+		{"a map of key=value pairs, trimmed", nil, map[string]string{"LABELS": "team = a, tier=db,, empty="}, func(c *config) {
+			c.Labels = map[string]string{"team": "a", "tier": "db", "empty": ""}
+		}},
+		{"a map value may hold =", nil, map[string]string{"LABELS": "q=a=b"}, func(c *config) { c.Labels = map[string]string{"q": "a=b"} }},
+		{"a map as a JSON object", nil, map[string]string{"LABELS": ` {"a,b": "c=d"}`}, func(c *config) { c.Labels = map[string]string{"a,b": "c=d"} }},
+		{"an enum matches case-insensitively and is stored as the tag spells it", nil, map[string]string{"MODE": "Remove"}, func(c *config) { c.Mode = "remove" }},
+		{"a duration", []string{"--timeout", "1m30s"}, nil, func(c *config) { c.Timeout = 90 * time.Second }},
+		{"a float", []string{"--ratio=0.25"}, nil, func(c *config) { c.Ratio = 0.25 }},
+		{"a TextUnmarshaler", nil, map[string]string{"ADDR": "10.0.0.1"}, func(c *config) { c.Addr = netip.MustParseAddr("10.0.0.1") }},
+		{"platform references are expanded in env values", nil, map[string]string{"MODULE_SOURCE": "git::x/$(KRATIX_OBJECT_NAME)", "KRATIX_OBJECT_NAME": "db"}, func(c *config) {
+			c.Source = "git::x/db"
+		}},
+		{"platform references are expanded in flags", []string{"--module-source", "$(KRATIX_OBJECT_NAME)"}, map[string]string{"KRATIX_OBJECT_NAME": "db"}, func(c *config) {
+			c.Source = "db"
+		}},
+		{"a reference to an unset variable is left as is", []string{"--module-source", "x/$(KRATIX_OBJECT_NAME)"}, nil, func(c *config) {
+			c.Source = "x/$(KRATIX_OBJECT_NAME)"
+		}},
+		{"$$ escapes a reference", []string{"--module-source", "$$(KRATIX_OBJECT_NAME)"}, map[string]string{"KRATIX_OBJECT_NAME": "db"}, func(c *config) {
+			c.Source = "$(KRATIX_OBJECT_NAME)"
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			env := map[string]string{"MODULE_SOURCE": "./mod"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			want := defaults()
+			tc.want(&want)
+			got := config{Ignored: "kept", internal: "kept"}
+			want.Ignored, want.internal = "kept", "kept"
+			if _, err := Parse(tc.args, mapLookup(env), &got); err != nil {
+				t.Fatalf("Parse(%q): %v", tc.args, err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(config{}), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+				t.Errorf("Parse(%q): -want +got:\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		reason string
+		args   []string
+		env    map[string]string
+		want   []string // the lines of the error
+	}{
+		{"a bad int", nil, map[string]string{"MIN_REPLICAS": "two"}, []string{
+			`MIN_REPLICAS (--min-replicas): "two" is not an integer`}},
+		{"an int out of range", nil, map[string]string{"MIN_REPLICAS": "99999999999999999999"}, []string{
+			`MIN_REPLICAS (--min-replicas): "99999999999999999999" is out of range for a 64-bit integer`}},
+		{"a bad bool", nil, map[string]string{"DRY_RUN": "yes"}, []string{
+			`DRY_RUN (--dry-run): "yes" is not a boolean (true or false)`}},
+		{"a bad duration", []string{"--timeout=30"}, nil, []string{
+			`TIMEOUT (--timeout): "30" is not a duration (like 30s, 5m or 1h30m)`}},
+		{"a bad float", []string{"--ratio=half"}, nil, []string{
+			`RATIO (--ratio): "half" is not a number`}},
+		{"a bad TextUnmarshaler", []string{"--addr=nowhere"}, nil, []string{
+			`ADDR (--addr): "nowhere" is not valid: ParseAddr("nowhere"): unable to parse IP`}},
+		{"a missing required setting", nil, map[string]string{"MODULE_SOURCE": ""}, []string{
+			`MODULE_SOURCE (--module-source) is required: where the Terraform module lives`}},
+		{"a required setting given empty by flag", []string{"--module-source="}, nil, []string{
+			`MODULE_SOURCE (--module-source) is required: where the Terraform module lives`}},
+		{"a bad enum", nil, map[string]string{"MODE": "delete"}, []string{
+			`MODE (--mode): "delete" is not one of fail, remove`}},
+		{"a bad common enum", nil, map[string]string{"LOG_LEVEL": "loud", "LOG_FORMAT": "xml"}, []string{
+			`LOG_FORMAT (--log-format): "xml" is not one of text, json`,
+			`LOG_LEVEL (--log-level): "loud" is not one of debug, info, warn, error`}},
+		{"an unknown flag", []string{"--replicas=3"}, nil, []string{
+			`unknown flag --replicas (see --help)`}},
+		{"a positional argument", []string{"extra"}, nil, []string{
+			`unexpected argument "extra": settings are flags or environment variables`}},
+		{"arguments after --", []string{"--", "--mode"}, nil, []string{
+			`unexpected argument "--mode": settings are flags or environment variables`}},
+		{"a flag without its value", []string{"--mode"}, nil, []string{
+			`MODE (--mode): flag needs a value`}},
+		{"a map item without =", nil, map[string]string{"LABELS": "a=b,c"}, []string{
+			`LABELS (--labels): "a=b,c" is not a list of key=value pairs: "c" has no =`}},
+		{"a map item without a key", nil, map[string]string{"LABELS": "=b"}, []string{
+			`LABELS (--labels): "=b" is not a list of key=value pairs: "=b" has no key`}},
+		{"a map key given twice", nil, map[string]string{"LABELS": "a=1,a=2"}, []string{
+			`LABELS (--labels): "a=1,a=2" gives the key "a" twice`}},
+		{"a map as bad JSON", nil, map[string]string{"LABELS": `{"a":1}`}, []string{
+			`LABELS (--labels): "{\"a\":1}" is not a JSON object of strings: json: cannot unmarshal number into Go value of type string`}},
+		{"every problem at once, args first then in field order", []string{"--nope", "--timeout", "soon"},
+			map[string]string{"MIN_REPLICAS": "two", "MODULE_SOURCE": "", "MODE": "delete"}, []string{
+				`unknown flag --nope (see --help)`,
+				`MIN_REPLICAS (--min-replicas): "two" is not an integer`,
+				`MODE (--mode): "delete" is not one of fail, remove`,
+				`MODULE_SOURCE (--module-source) is required: where the Terraform module lives`,
+				`TIMEOUT (--timeout): "soon" is not a duration (like 30s, 5m or 1h30m)`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			env := map[string]string{"MODULE_SOURCE": "./mod"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			var cfg config
+			_, err := Parse(tc.args, mapLookup(env), &cfg)
+			if err == nil {
+				t.Fatalf("Parse(%q) succeeded, want errors %q", tc.args, tc.want)
+			}
+			if diff := cmp.Diff(tc.want, strings.Split(err.Error(), "\n")); diff != "" {
+				t.Errorf("Parse(%q) error lines: -want +got:\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+func TestParseHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"-help"}, {"--unknown", "bad", "--help"}} {
+		var cfg config
+		if _, err := Parse(args, mapLookup(nil), &cfg); !errors.Is(err, ErrHelp) {
+			t.Errorf("Parse(%q) = %v, want ErrHelp even beside other problems", args, err)
+		}
+	}
+}
+
+func TestParseCommon(t *testing.T) {
+	cases := []struct {
+		reason string
+		args   []string
+		env    map[string]string
+		want   Common
+	}{
+		{"defaults", nil, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelInfo}},
+		{"from env", nil, map[string]string{"KRATIX_DIR": "/tmp/k", "LOG_FORMAT": "json", "LOG_LEVEL": "debug"},
+			Common{KratixDir: "/tmp/k", LogFormat: "json", LogLevel: slog.LevelDebug}},
+		{"flags beat env, levels ignore case", []string{"--kratix-dir", "./k", "--log-level=WARN"}, map[string]string{"KRATIX_DIR": "/tmp/k"},
+			Common{KratixDir: "./k", LogFormat: "text", LogLevel: slog.LevelWarn}},
+		{"error level", []string{"--log-level=error"}, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelError}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			env := map[string]string{"MODULE_SOURCE": "./mod"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			var cfg config
+			got, err := Parse(tc.args, mapLookup(env), &cfg)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tc.args, err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Parse(%q): -want +got:\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+func TestParseStructWithoutSettings(t *testing.T) {
+	var cfg struct{}
+	c, err := Parse([]string{"--log-format", "json"}, nil, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogFormat != "json" {
+		t.Errorf("LogFormat = %q, want json", c.LogFormat)
+	}
+}
+
+func TestParseProgrammingErrors(t *testing.T) {
+	type unsupported struct {
+		C chan int `env:"C"`
+	}
+	type platformPrefix struct {
+		X string `env:"KRATIX_X"`
+	}
+	type duplicateEnv struct {
+		A string `env:"A"`
+		B string `env:"A"`
+	}
+	type duplicateFlag struct {
+		A string `env:"A_B"`
+		B string `env:"A_C" flag:"a-b"`
+	}
+	type commonClash struct {
+		L string `env:"LOG_LEVEL"`
+	}
+	type helpClash struct {
+		H bool `env:"H"`
+	}
+	type badDefault struct {
+		N int `env:"N" default:"many"`
+	}
+	type requiredDefault struct {
+		S string `env:"S" required:"true" default:"x"`
+	}
+	type defaultNotInEnum struct {
+		S string `env:"S" enum:"a,b" default:"c"`
+	}
+	var s config
+	cases := []struct {
+		reason string
+		cfg    any
+		want   string
+	}{
+		{"nil", nil, "settings: Parse needs a non-nil pointer to a struct, got <nil>"},
+		{"a struct, not a pointer", s, "settings: Parse needs a non-nil pointer to a struct, got settings.config"},
+		{"a nil pointer", (*config)(nil), "settings: Parse needs a non-nil pointer to a struct, got *settings.config"},
+		{"a pointer to a non-struct", new(int), "settings: Parse needs a non-nil pointer to a struct, got *int"},
+		{"an unsupported type", &unsupported{}, "settings: field settings.unsupported.C: unsupported type chan int"},
+		{"the platform's prefix", &platformPrefix{}, "settings: field settings.platformPrefix.X: env KRATIX_X uses the platform's prefix KRATIX_"},
+		{"a duplicate env", &duplicateEnv{}, "settings: field settings.duplicateEnv.B: env A is also field A"},
+		{"a duplicate flag", &duplicateFlag{}, "settings: field settings.duplicateFlag.B: flag --a-b is also field A"},
+		{"a common setting redeclared", &commonClash{}, "settings: field settings.commonClash.L: env LOG_LEVEL is also a common setting"},
+		{"the help flag", &helpClash{}, "settings: field settings.helpClash.H: flag --h is also the help flag"},
+		{"a default that does not parse", &badDefault{}, `settings: field settings.badDefault.N: default "many" is not an integer`},
+		{"a required setting with a default", &requiredDefault{}, "settings: field settings.requiredDefault.S: required with a default"},
+		{"a default outside the enum", &defaultNotInEnum{}, `settings: field settings.defaultNotInEnum.S: default "c" is not one of a, b`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			_, err := Parse(nil, mapLookup(nil), tc.cfg)
+			if err == nil {
+				t.Fatalf("Parse(%T) succeeded, want %q", tc.cfg, tc.want)
+			}
+			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {
+				t.Errorf("Parse(%T) error: -want +got:\n%s", tc.cfg, diff)
+			}
+		})
+	}
+}
+
+func TestRequiredWithoutHelp(t *testing.T) {
+	var cfg struct {
+		S string `env:"S" required:"true"`
+	}
+	_, err := Parse(nil, mapLookup(nil), &cfg)
+	if diff := cmp.Diff("S (--s) is required", err.Error()); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
+	}
+}
+
+func TestCommonDespiteProblems(t *testing.T) {
+	var cfg config
+	c, err := Parse([]string{"--log-format=json"}, mapLookup(nil), &cfg)
+	if err == nil || c.LogFormat != "json" {
+		t.Errorf("Parse = %+v, %v; want LogFormat json beside the missing MODULE_SOURCE", c, err)
+	}
+}

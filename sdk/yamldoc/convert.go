@@ -1,0 +1,326 @@
+package yamldoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"sort"
+	"strconv"
+)
+
+// fromGo builds a synthetic node tree from a Go value.
+func fromGo(v any) (*node, error) {
+	switch x := v.(type) {
+	case nil:
+		return &node{kind: ScalarKind, tag: "!!null", value: "null"}, nil
+	case Node:
+		if x.n == nil {
+			return nil, fmt.Errorf("cannot set a value that does not exist")
+		}
+		budget := aliasBudget
+		return copyNode(x.n, &budget)
+	case *Node:
+		return fromGo(*x)
+	case string:
+		return &node{kind: ScalarKind, tag: "!!str", value: x}, nil
+	case bool:
+		return &node{kind: ScalarKind, tag: "!!bool", value: strconv.FormatBool(x)}, nil
+	case int:
+		return intNode(strconv.FormatInt(int64(x), 10)), nil
+	case int8, int16, int32, int64:
+		return intNode(strconv.FormatInt(reflect.ValueOf(x).Int(), 10)), nil
+	case uint, uint8, uint16, uint32, uint64:
+		return intNode(strconv.FormatUint(reflect.ValueOf(x).Uint(), 10)), nil
+	case *big.Int:
+		return intNode(x.String()), nil
+	case float32:
+		return floatNode(float64(x))
+	case float64:
+		return floatNode(x)
+	case json.Number:
+		if _, err := strconv.ParseInt(string(x), 10, 64); err == nil || isIntegerText(string(x)) {
+			return intNode(string(x)), nil
+		}
+		f, err := x.Float64()
+		if err != nil {
+			return nil, fmt.Errorf("invalid number %q", x)
+		}
+		return floatNode(f)
+	case map[string]any:
+		m := &node{kind: MapKind, tag: "!!map"}
+		for _, k := range sortedKeys(x) {
+			c, err := fromGo(x[k])
+			if err != nil {
+				return nil, err
+			}
+			m.children = append(m.children, keyNode(k), c)
+		}
+		return m, nil
+	case map[string]string:
+		m := &node{kind: MapKind, tag: "!!map"}
+		for _, k := range sortedKeys(x) {
+			m.children = append(m.children, keyNode(k), &node{kind: ScalarKind, tag: "!!str", value: x[k]})
+		}
+		return m, nil
+	case []any:
+		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		for _, it := range x {
+			c, err := fromGo(it)
+			if err != nil {
+				return nil, err
+			}
+			s.children = append(s.children, c)
+		}
+		return s, nil
+	case []string:
+		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		for _, it := range x {
+			s.children = append(s.children, &node{kind: ScalarKind, tag: "!!str", value: it})
+		}
+		return s, nil
+	}
+	// Anything else goes through encoding/json, keeping struct field order.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode %T: %v", v, err)
+	}
+	return fromJSON(b)
+}
+
+func intNode(s string) *node { return &node{kind: ScalarKind, tag: "!!int", value: s} }
+
+func floatNode(f float64) (*node, error) {
+	switch {
+	case math.IsNaN(f):
+		return &node{kind: ScalarKind, tag: "!!float", value: ".nan"}, nil
+	case math.IsInf(f, 1):
+		return &node{kind: ScalarKind, tag: "!!float", value: ".inf"}, nil
+	case math.IsInf(f, -1):
+		return &node{kind: ScalarKind, tag: "!!float", value: "-.inf"}, nil
+	}
+	return &node{kind: ScalarKind, tag: "!!float", value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// fromJSON builds nodes from JSON keeping object key order (a struct's field order).
+func fromJSON(b []byte) (*node, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	n, err := jsonValue(dec)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func jsonValue(dec *json.Decoder) (*node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' {
+			m := &node{kind: MapKind, tag: "!!map"}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				v, err := jsonValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				m.children = append(m.children, keyNode(kt.(string)), v)
+			}
+			_, err := dec.Token()
+			return m, err
+		}
+		s := &node{kind: SeqKind, tag: "!!seq"}
+		for dec.More() {
+			v, err := jsonValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			s.children = append(s.children, v)
+		}
+		_, err := dec.Token()
+		return s, err
+	default:
+		return fromGo(t)
+	}
+}
+
+// copyNode deep-copies a value as synthetic nodes, expanding aliases within a budget.
+func copyNode(n *node, budget *int) (*node, error) {
+	*budget--
+	if *budget < 0 {
+		return nil, fmt.Errorf("value expands to too many nodes (YAML alias bomb?)")
+	}
+	n = n.resolved()
+	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow}
+	if len(n.children) > 0 {
+		c.children = make([]*node, len(n.children))
+		for i, ch := range n.children {
+			cc, err := copyNode(ch, budget)
+			if err != nil {
+				return nil, err
+			}
+			c.children[i] = cc
+		}
+	}
+	return c, nil
+}
+
+// equalNodes compares two values as data: same kinds, map entries in the same order, equal
+// scalars (numbers by value, so 2 and 2.0 are equal as they are in JSON).
+func equalNodes(a, b *node) bool {
+	a, b = a.resolved(), b.resolved()
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.kind != b.kind || len(a.children) != len(b.children) {
+		return false
+	}
+	if a.kind == ScalarKind {
+		return equalScalars(a, b)
+	}
+	for i := range a.children {
+		if !equalNodes(a.children[i], b.children[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalScalars(a, b *node) bool {
+	num := func(t string) bool { return t == "!!int" || t == "!!float" }
+	if num(a.tag) && num(b.tag) {
+		av, bv := scalarValue(a), scalarValue(b)
+		return equalNumbers(av, bv)
+	}
+	if a.tag != b.tag {
+		return false
+	}
+	switch a.tag {
+	case "!!null":
+		return true
+	case "!!bool":
+		return scalarValue(a) == scalarValue(b)
+	}
+	return a.value == b.value
+}
+
+func equalNumbers(a, b any) bool {
+	toRat := func(v any) (*big.Rat, bool) {
+		switch x := v.(type) {
+		case int64:
+			return new(big.Rat).SetInt64(x), true
+		case *big.Int:
+			return new(big.Rat).SetInt(x), true
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, false
+			}
+			return new(big.Rat).SetFloat64(x), true
+		}
+		return nil, false
+	}
+	ar, aok := toRat(a)
+	br, bok := toRat(b)
+	if aok && bok {
+		return ar.Cmp(br) == 0
+	}
+	af, aok := a.(float64)
+	bf, bok := b.(float64)
+	return aok && bok && (af == bf || math.IsNaN(af) && math.IsNaN(bf))
+}
+
+// writeJSON writes the value as JSON, numbers exactly as written.
+func (v Node) writeJSON(buf *bytes.Buffer) error {
+	budget := aliasBudget
+	return v.writeJSONNode(buf, v.n, &budget)
+}
+
+func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
+	*budget--
+	if *budget < 0 {
+		return v.errAt(nil, v.Line(), nil, "value expands to too many nodes (YAML alias bomb?)")
+	}
+	n = n.resolved()
+	if n == nil {
+		buf.WriteString("null")
+		return nil
+	}
+	switch n.kind {
+	case MapKind:
+		buf.WriteByte('{')
+		for i := 0; i+1 < len(n.children); i += 2 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeJSONString(buf, n.children[i].resolved().value)
+			buf.WriteByte(':')
+			if err := v.writeJSONNode(buf, n.children[i+1], budget); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte('}')
+	case SeqKind:
+		buf.WriteByte('[')
+		for i, c := range n.children {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := v.writeJSONNode(buf, c, budget); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+	default:
+		buf.WriteString(jsonScalar(n))
+	}
+	return nil
+}
+
+func jsonScalar(n *node) string {
+	switch x := scalarValue(n).(type) {
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case *big.Int:
+		return x.String()
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return strconv.Quote(n.value)
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case string:
+		var b bytes.Buffer
+		writeJSONString(&b, x)
+		return b.String()
+	}
+	return "null"
+}
+
+func writeJSONString(buf *bytes.Buffer, s string) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	// Encode appends a newline.
+	buf.Truncate(buf.Len() - 1)
+}

@@ -1,0 +1,132 @@
+package yamldoc
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Doc is one document of a File.
+type Doc struct {
+	file       *File
+	index      int
+	start, end int // the document's bytes in file.src, including its "---" line
+	firstLine  int // file line of start
+	root       *node
+	removed    bool
+	replaced   bool // the root itself was replaced by SetRoot
+	origRoot   *node
+
+	lineStarts []int // file offsets of the document's lines, computed on first edit
+}
+
+func (d *Doc) parse() error {
+	src := d.file.src[d.start:d.end]
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil
+	}
+	y, err := decodeNode(src)
+	if err != nil {
+		return parseError(err, d.firstLine-1)
+	}
+	if y.Kind == 0 || len(y.Content) == 0 {
+		return nil
+	}
+	root, err := convert(y.Content[0], d.firstLine-1, map[*yaml.Node]*node{})
+	if err != nil {
+		return err
+	}
+	// A document whose only content is a null (a bare "---" with a comment) is empty.
+	if root.kind == ScalarKind && root.tag == "!!null" && root.value == "" {
+		return nil
+	}
+	d.root = root
+	d.origRoot = root
+	return nil
+}
+
+// File is the file the document belongs to.
+func (d *Doc) File() *File { return d.file }
+
+// Index is the document's position in its file, from 0, counting empty documents.
+func (d *Doc) Index() int { return d.index }
+
+// Line is the file line where the document's content starts (its first key), or where the
+// document starts when it is empty.
+func (d *Doc) Line() int {
+	if d.origRoot != nil {
+		return d.origRoot.line
+	}
+	return d.firstLine
+}
+
+// Empty reports whether the document holds no value (only comments, or nothing after "---").
+func (d *Doc) Empty() bool { return d.root == nil }
+
+// Root is the document's top-level value.
+func (d *Doc) Root() Node { return Node{doc: d, n: d.root} }
+
+// Remove drops the document from its file; the other documents keep their bytes.
+func (d *Doc) Remove() { d.removed = true }
+
+// Source is the document's original bytes, including its "---" line.
+func (d *Doc) Source() []byte { return d.file.src[d.start:d.end] }
+
+// Changed reports whether the document was edited.
+func (d *Doc) Changed() bool { return d.replaced || d.root != nil && d.root.dirty }
+
+// offset converts a parser position to a file offset. Columns count characters, so lines with
+// multi-byte characters are walked; ASCII lines are not.
+func (d *Doc) offset(line, col int) int {
+	if d.lineStarts == nil {
+		d.indexLines()
+	}
+	i := line - d.firstLine
+	if i < 0 {
+		return d.start
+	}
+	if i >= len(d.lineStarts) {
+		return d.end
+	}
+	off := d.lineStarts[i]
+	src := d.file.src
+	for c := 1; c < col && off < d.end; c++ {
+		if src[off] < utf8.RuneSelf {
+			off++
+			continue
+		}
+		_, w := utf8.DecodeRune(src[off:d.end])
+		off += w
+	}
+	return off
+}
+
+func (d *Doc) indexLines() {
+	src := d.file.src[:d.end]
+	d.lineStarts = append(d.lineStarts[:0], d.start)
+	for i := d.start; i < len(src); i++ {
+		if src[i] == '\n' && i+1 <= d.end {
+			d.lineStarts = append(d.lineStarts, i+1)
+		}
+	}
+}
+
+// lineStartOf returns the offset of the start of the line holding off.
+func (d *Doc) lineStartOf(off int) int {
+	i := bytes.LastIndexByte(d.file.src[d.start:off], '\n')
+	if i < 0 {
+		return d.start
+	}
+	return d.start + i + 1
+}
+
+// lineEndOf returns the offset just past the newline ending the line that holds off (or the
+// document end).
+func (d *Doc) lineEndOf(off int) int {
+	i := bytes.IndexByte(d.file.src[off:d.end], '\n')
+	if i < 0 {
+		return d.end
+	}
+	return off + i + 1
+}

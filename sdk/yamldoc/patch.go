@@ -1,0 +1,474 @@
+package yamldoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// errRerender asks the caller to replace a collection whole: its edit cannot be spliced.
+var errRerender = errors.New("yamldoc: re-render")
+
+type patch struct {
+	start, end int
+	text       string
+}
+
+type patcher struct {
+	d  *Doc
+	st style
+	ps []patch
+}
+
+// bytes returns the document with its edits: spliced when the splice reads back as intended,
+// else rendered whole, and an error if even that would not read back.
+func (d *Doc) bytes() ([]byte, error) {
+	if !d.Changed() {
+		return d.Source(), nil
+	}
+	if out, err := d.splice(); err == nil && d.readsBack(out) {
+		return out, nil
+	}
+	out := d.renderWhole()
+	if !d.readsBack(out) {
+		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("internal error: the edited document %d would not read back as intended; nothing was written", d.index+1)}
+	}
+	return out, nil
+}
+
+// readsBack parses out and compares it with the edited tree, so that no splice can ever write
+// something other than what the stage set.
+func (d *Doc) readsBack(out []byte) bool {
+	if d.file.format == JSON && !json.Valid(out) {
+		return false
+	}
+	y, err := decodeNode(out)
+	if err != nil {
+		return false
+	}
+	if y.Kind == 0 || len(y.Content) == 0 {
+		return d.root == nil
+	}
+	n, err := convert(y.Content[0], 0, map[*yaml.Node]*node{})
+	if err != nil {
+		return false
+	}
+	return equalNodes(n, d.root)
+}
+
+func (d *Doc) splice() ([]byte, error) {
+	if d.replaced || d.origRoot == nil || d.root != d.origRoot {
+		return nil, errRerender
+	}
+	p := &patcher{d: d, st: d.style()}
+	if err := p.diff(d.root, -1); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(p.ps, func(i, j int) bool { return p.ps[i].start < p.ps[j].start })
+	src := d.file.src
+	var out bytes.Buffer
+	out.Grow(d.end - d.start + 64)
+	pos := d.start
+	for _, pt := range p.ps {
+		if pt.start < pos || pt.end < pt.start || pt.end > d.end {
+			return nil, errRerender
+		}
+		out.Write(src[pos:pt.start])
+		out.WriteString(pt.text)
+		pos = pt.end
+	}
+	out.Write(src[pos:d.end])
+	return out.Bytes(), nil
+}
+
+// diff emits the patches for an edited parsed collection n. parentIndent is the indentation of
+// the block collection holding n.
+func (p *patcher) diff(n *node, parentIndent int) error {
+	if n.kind == MapKind {
+		return p.diffMap(n)
+	}
+	if n.kind == SeqKind {
+		return p.diffSeq(n)
+	}
+	return errRerender
+}
+
+func (p *patcher) add(start, end int, text string) { p.ps = append(p.ps, patch{start, end, text}) }
+
+func (p *patcher) diffMap(m *node) error {
+	d := p.d
+	if len(m.children) == 0 && !m.flow {
+		return errRerender // an emptied block map must become "{}" in its parent
+	}
+	orig := origChildren(m)
+	cur := make(map[*node]int, len(m.children)/2)
+	for i := 0; i+1 < len(m.children); i += 2 {
+		cur[m.children[i]] = i
+	}
+	deleted := false
+	for i := 0; i+1 < len(orig); i += 2 {
+		k, ov := orig[i], orig[i+1]
+		ci, ok := cur[k]
+		if !ok {
+			if m.flow {
+				return errRerender
+			}
+			if err := p.deleteLines(k, func() (int, error) { return d.mapValueEnd(m, i) }); err != nil {
+				return err
+			}
+			deleted = true
+			continue
+		}
+		cv := m.children[ci+1]
+		if cv == ov {
+			if cv.dirty {
+				if err := p.diff(cv, d.indentAt(m)); err != nil {
+					if !errors.Is(err, errRerender) {
+						return err
+					}
+					if err := p.replaceMapValue(m, i, cv); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		if err := p.replaceMapValue(m, i, cv); err != nil {
+			return err
+		}
+	}
+	var added []*node
+	for i := 0; i+1 < len(m.children); i += 2 {
+		if m.children[i].synthetic() {
+			added = append(added, m.children[i], m.children[i+1])
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	if m.flow {
+		if len(orig) == 0 || deleted {
+			return errRerender
+		}
+		return p.insertFlow(m, added, true)
+	}
+	return p.insertBlock(m, added)
+}
+
+// deleteLines removes an entry that starts its own line, with everything to the end of the
+// line where it ends.
+func (p *patcher) deleteLines(first *node, end func() (int, error)) error {
+	d := p.d
+	ks := d.offset(first.line, first.col)
+	ls := d.lineStartOf(ks)
+	for i := ls; i < ks; i++ {
+		if c := d.file.src[i]; c != ' ' && c != '-' {
+			return errRerender
+		}
+	}
+	if bytes.IndexByte(d.file.src[ls:ks], '-') >= 0 && first.kind != 0 && !p.isSeqItemStart(ls, ks) {
+		return errRerender
+	}
+	e, err := end()
+	if err != nil {
+		return errRerender
+	}
+	p.add(ls, d.lineEndOf(e), "")
+	return nil
+}
+
+func (p *patcher) isSeqItemStart(ls, ks int) bool {
+	t := bytes.TrimLeft(p.d.file.src[ls:ks], " ")
+	return len(t) >= 1 && t[0] == '-' && len(bytes.TrimSpace(t[1:])) == 0
+}
+
+// replaceMapValue writes cv in place of the value of the key at index i of m.
+func (p *patcher) replaceMapValue(m *node, i int, cv *node) error {
+	d := p.d
+	orig := origChildren(m)
+	k, ov := orig[i], orig[i+1]
+	vs, err := d.valueSpan(m, i)
+	if err != nil {
+		return errRerender
+	}
+	if m.flow {
+		indent := string(d.file.src[d.lineStartOf(vs.start):d.lineStartOf(vs.start)])
+		indent = lineIndent(d, vs.start)
+		p.add(vs.start, vs.end, p.flowText(cv, indent))
+		return nil
+	}
+	keyIndent := d.indentAt(m)
+	ovBlock := (ov.kind == MapKind || ov.kind == SeqKind) && !ov.flow && len(origChildren(ov)) > 0
+	if s, ok := p.st.inline(cv, false); ok {
+		if blk, ok := p.st.literal(cv.resolved(), keyIndent+p.st.step); ok {
+			s = blk
+		}
+		switch {
+		case ovBlock:
+			ce, err := d.colonEnd(k)
+			if err != nil {
+				return errRerender
+			}
+			p.add(ce, vs.end, " "+s)
+		case vs.start == vs.end:
+			p.add(vs.start, vs.end, " "+s)
+		default:
+			p.add(vs.start, vs.end, s)
+		}
+		return nil
+	}
+	ce, err := d.colonEnd(k)
+	if err != nil {
+		return errRerender
+	}
+	child := keyIndent + p.st.step
+	if cv.resolved().kind == SeqKind && p.st.compactSeq {
+		child = keyIndent
+	}
+	if ovBlock && ov.kind == cv.resolved().kind {
+		child = d.indentAt(ov)
+	}
+	p.add(ce, vs.end, p.st.nl+ind(child)+p.st.block(cv.resolved(), child))
+	return nil
+}
+
+func lineIndent(d *Doc, off int) string {
+	ls := d.lineStartOf(off)
+	i := ls
+	for i < off && (d.file.src[i] == ' ' || d.file.src[i] == '\t') {
+		i++
+	}
+	return string(d.file.src[ls:i])
+}
+
+func (p *patcher) flowText(n *node, indent string) string {
+	if p.st.json {
+		return p.st.jsonValue(n, indent, false)
+	}
+	s, _ := p.st.inline(n, true)
+	return s
+}
+
+// insertBlock appends new entries after the last line of a block map, at its indentation.
+func (p *patcher) insertBlock(m *node, added []*node) error {
+	d := p.d
+	end, err := d.nodeEnd(m, -1)
+	if err != nil {
+		return errRerender
+	}
+	at := d.lineEndOf(end)
+	indent := d.indentAt(m)
+	var b bytes.Buffer
+	if at == d.end && (at == d.start || d.file.src[at-1] != '\n') {
+		b.WriteString(p.st.nl)
+	}
+	for i := 0; i+1 < len(added); i += 2 {
+		b.WriteString(ind(indent))
+		b.WriteString(p.st.key(added[i].value))
+		b.WriteByte(':')
+		b.WriteString(p.st.afterKey(added[i+1], indent))
+		b.WriteString(p.st.nl)
+	}
+	p.add(at, at, b.String())
+	return nil
+}
+
+// insertFlow appends entries to a non-empty flow map (or JSON object) after its last value,
+// on new lines when its entries are on lines of their own.
+func (p *patcher) insertFlow(m *node, added []*node, isMap bool) error {
+	d := p.d
+	orig := origChildren(m)
+	var lastEnd int
+	var err error
+	var lastKey *node
+	if isMap {
+		lastEnd, err = d.mapValueEnd(m, len(orig)-2)
+		lastKey = orig[len(orig)-2]
+	} else {
+		lastEnd, err = d.nodeEnd(orig[len(orig)-1], -1)
+		lastKey = orig[len(orig)-1]
+	}
+	if err != nil {
+		return errRerender
+	}
+	multiline := lastKey.line != m.line
+	var indent string
+	sep := ", "
+	if multiline {
+		indent = lineIndent(d, d.offset(lastKey.line, lastKey.col))
+		sep = "," + p.st.nl + indent
+	} else if p.st.json && p.st.jsonSep == ":" {
+		sep = ","
+	}
+	var b bytes.Buffer
+	step := 1
+	if isMap {
+		step = 2
+	}
+	for i := 0; i < len(added); i += step {
+		b.WriteString(sep)
+		if isMap {
+			if p.st.json {
+				b.WriteString(jsonString(added[i].value))
+				b.WriteString(p.st.jsonSep)
+			} else {
+				k := added[i].value
+				if !plainSafe(k, true) {
+					k = doubleQuote(k)
+				}
+				b.WriteString(k + ": ")
+			}
+			b.WriteString(p.flowText(added[i+1], indent))
+		} else {
+			b.WriteString(p.flowText(added[i], indent))
+		}
+	}
+	p.add(lastEnd, lastEnd, b.String())
+	return nil
+}
+
+func (p *patcher) diffSeq(s *node) error {
+	d := p.d
+	orig := origChildren(s)
+	pos := make(map[*node]int, len(orig))
+	for i, it := range orig {
+		pos[it] = i
+	}
+	kept := make(map[*node]bool, len(orig))
+	var appended []*node
+	seenNew := false
+	for _, c := range s.children {
+		switch {
+		case !c.synthetic():
+			if _, ok := pos[c]; !ok || seenNew {
+				return errRerender
+			}
+			kept[c] = true
+			if c.dirty {
+				if err := p.diff(c, d.indentAt(s)); err != nil {
+					if !errors.Is(err, errRerender) {
+						return err
+					}
+					if err := p.replaceItem(s, c, c); err != nil {
+						return err
+					}
+				}
+			}
+		case c.replaces != nil:
+			if _, ok := pos[c.replaces]; !ok || seenNew {
+				return errRerender
+			}
+			kept[c.replaces] = true
+			if err := p.replaceItem(s, c.replaces, c); err != nil {
+				return err
+			}
+		default:
+			seenNew = true
+			appended = append(appended, c)
+		}
+	}
+	for i, it := range orig {
+		if kept[it] {
+			continue
+		}
+		if s.flow || len(s.children) == 0 {
+			return errRerender
+		}
+		item := it
+		if err := p.deleteLines(item, func() (int, error) { return d.nodeEnd(orig[i], d.indentAt(s)) }); err != nil {
+			return err
+		}
+	}
+	if len(appended) == 0 {
+		return nil
+	}
+	if s.flow {
+		if len(orig) == 0 || len(kept) != len(orig) {
+			return errRerender
+		}
+		return p.insertFlow(s, appended, false)
+	}
+	end, err := d.nodeEnd(s, -1)
+	if err != nil {
+		return errRerender
+	}
+	at := d.lineEndOf(end)
+	dash := d.indentAt(s)
+	var b bytes.Buffer
+	if at == d.end && d.file.src[at-1] != '\n' {
+		b.WriteString(p.st.nl)
+	}
+	for _, it := range appended {
+		b.WriteString(ind(dash))
+		b.WriteString("- ")
+		b.WriteString(p.st.item(it, dash+2))
+		b.WriteString(p.st.nl)
+	}
+	p.add(at, at, b.String())
+	return nil
+}
+
+// replaceItem writes cv where the parsed list item ov is.
+func (p *patcher) replaceItem(s, ov, cv *node) error {
+	d := p.d
+	parent := -1
+	if !s.flow {
+		parent = d.indentAt(s)
+	}
+	sp, err := d.nodeSpan(ov, parent)
+	if err != nil {
+		return errRerender
+	}
+	if s.flow {
+		p.add(sp.start, sp.end, p.flowText(cv, lineIndent(d, sp.start)))
+		return nil
+	}
+	col := sp.start - d.lineStartOf(sp.start)
+	p.add(sp.start, sp.end, p.st.item(cv, col))
+	return nil
+}
+
+// renderWhole writes the document from its tree, keeping what comes before and after its value
+// (the "---" line, head comments).
+func (d *Doc) renderWhole() []byte {
+	st := d.style()
+	src := d.file.src
+	var b bytes.Buffer
+	pre, post := src[d.start:d.end], []byte(nil)
+	if d.origRoot != nil {
+		start := d.offset(d.origRoot.line, d.origRoot.col)
+		pre = src[d.start:start]
+		if end, err := d.nodeEnd(d.origRoot, -1); err == nil && end >= start {
+			post = src[end:d.end]
+		} else {
+			post = []byte(st.nl)
+		}
+	}
+	b.Write(pre)
+	if d.root == nil {
+		return b.Bytes()
+	}
+	if len(pre) > 0 && pre[len(pre)-1] != '\n' && d.origRoot == nil {
+		b.WriteString(st.nl)
+	}
+	root := d.root.resolved()
+	switch {
+	case st.json:
+		b.WriteString(st.jsonValue(root, "", false))
+	default:
+		if s, ok := st.inline(root, false); ok {
+			b.WriteString(s)
+		} else {
+			b.WriteString(st.block(root, 0))
+		}
+	}
+	if post == nil {
+		post = []byte(st.nl)
+	}
+	b.Write(post)
+	return b.Bytes()
+}
