@@ -1,0 +1,272 @@
+package fsys_test
+
+import (
+	"errors"
+	"io/fs"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagekit/stagekit/sdk/fsys"
+)
+
+func TestDisk(t *testing.T) { testFS(t, newDisk) }
+func TestMem(t *testing.T)  { testFS(t, newMem) }
+
+// testFS checks that an FS behaves the way the SDK relies on; DiskFS and
+// MemFS must both pass it, so tests in memory mean something on disk.
+func testFS(t *testing.T, newFS func(t *testing.T) fsys.FS) {
+	t.Run("WriteFile", func(t *testing.T) { testWriteFile(t, newFS) })
+	t.Run("ReadFile", func(t *testing.T) { testReadFile(t, newFS) })
+	t.Run("Resolve", func(t *testing.T) { testResolve(t, newFS) })
+	t.Run("Walk", func(t *testing.T) { testWalk(t, newFS) })
+	t.Run("Dirs", func(t *testing.T) { testDirs(t, newFS) })
+}
+
+func testWriteFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
+	cases := map[string]struct {
+		reason  string
+		setup   func(t *testing.T, f fsys.FS)
+		name    string
+		wantErr string
+		// check runs after a successful write of "new".
+		check func(t *testing.T, f fsys.FS)
+	}{
+		"CreatesParents": {
+			reason: "missing parent directories are created 0755, the file is 0644, and no temp file is left",
+			name:   "output/a/b/deploy.yaml",
+			check: func(t *testing.T, f fsys.FS) {
+				for name, want := range map[string]fs.FileMode{
+					"output":                 fs.ModeDir | 0o755,
+					"output/a":               fs.ModeDir | 0o755,
+					"output/a/b":             fs.ModeDir | 0o755,
+					"output/a/b/deploy.yaml": 0o644,
+				} {
+					fi, err := f.Lstat(name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, fi.Mode()); diff != "" {
+						t.Errorf("mode of %s: -want +got:\n%s", name, diff)
+					}
+				}
+				if diff := cmp.Diff([]string{"deploy.yaml"}, names(t, f, "output/a/b")); diff != "" {
+					t.Errorf("leftover files: -want +got:\n%s", diff)
+				}
+			},
+		},
+		"Overwrites": {
+			reason: "a rerun replaces a file, it never appends",
+			setup:  func(t *testing.T, f fsys.FS) { write(t, f, "output/x.yaml", "old content, longer than new") },
+			name:   "output/x.yaml",
+		},
+		"OverwritesLeftoverTemp": {
+			reason: "the temp file of a crashed attempt is reused and gone after the write",
+			setup:  func(t *testing.T, f fsys.FS) { write(t, f, "output/.x.yaml.stagekit-tmp", "half a fi") },
+			name:   "output/x.yaml",
+			check: func(t *testing.T, f fsys.FS) {
+				if diff := cmp.Diff([]string{"x.yaml"}, names(t, f, "output")); diff != "" {
+					t.Errorf("-want +got:\n%s", diff)
+				}
+			},
+		},
+		"WritesThroughLink": {
+			reason: "writing a symlink writes the file it points to and keeps the link",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/real.yaml", "old")
+				symlink(t, f, "real.yaml", "output/link.yaml")
+			},
+			name: "output/link.yaml",
+			check: func(t *testing.T, f fsys.FS) {
+				fi, err := f.Lstat("output/link.yaml")
+				if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+					t.Errorf("output/link.yaml is no longer a symlink: %v %v", fi, err)
+				}
+				got, _ := f.ReadFile("output/real.yaml")
+				if diff := cmp.Diff("new", string(got)); diff != "" {
+					t.Errorf("output/real.yaml: -want +got:\n%s", diff)
+				}
+			},
+		},
+		"WritesThroughAbsoluteLink": {
+			reason: "an absolute link under Root is followed by this package, not refused by os.Root",
+			setup: func(t *testing.T, f fsys.FS) {
+				symlink(t, f, f.Root()+"/output/new/real.yaml", "output/abs.yaml")
+			},
+			name: "output/abs.yaml",
+			check: func(t *testing.T, f fsys.FS) {
+				got, err := f.ReadFile("output/new/real.yaml")
+				if diff := cmp.Diff("new", string(got)); diff != "" || err != nil {
+					t.Errorf("output/new/real.yaml: %v, -want +got:\n%s", err, diff)
+				}
+			},
+		},
+		"RefusesLinkIntoInput": {
+			reason:  "a write to output must not land in input through a symlink",
+			setup:   func(t *testing.T, f fsys.FS) { symlink(t, f, "../input/object.yaml", "output/object.yaml") },
+			name:    "output/object.yaml",
+			wantErr: "output/object.yaml: symlink resolves to /kratix/input/object.yaml, outside /kratix/output",
+		},
+		"RefusesLinkOutOfTree": {
+			reason:  "a write must never follow a symlink out of the kratix dir",
+			setup:   func(t *testing.T, f fsys.FS) { symlink(t, f, "/etc/passwd", "output/passwd.yaml") },
+			name:    "output/passwd.yaml",
+			wantErr: "output/passwd.yaml: symlink resolves to /etc/passwd, outside /kratix/output",
+		},
+		"RefusesDotDot": {
+			reason:  "a name with .. is refused before anything is touched",
+			name:    "output/../x",
+			wantErr: `output/../x: path contains ".." (paths must stay inside /kratix/output)`,
+		},
+		"RefusesAbsolute": {
+			reason:  "names are relative to the kratix dir",
+			name:    "/etc/passwd",
+			wantErr: "/etc/passwd: path is absolute (paths are relative to /kratix)",
+		},
+		"RefusesDirectory": {
+			reason:  "a directory is not replaced by a file",
+			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "output/dir/x.yaml", "x") },
+			name:    "output/dir",
+			wantErr: "write output/dir: is a directory",
+		},
+		"RefusesFileAsParent": {
+			reason:  "a file in the way of a parent directory is an error, not replaced",
+			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "output/file", "x") },
+			name:    "output/file/x.yaml",
+			wantErr: "resolve output/file/x.yaml: not a directory",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			if tc.setup != nil {
+				tc.setup(t, f)
+			}
+			err := f.WriteFile(tc.name, []byte("new"))
+			if diff := cmp.Diff(tc.wantErr, errString(err)); diff != "" {
+				t.Fatalf("%s\nWriteFile(%q): -want +got error:\n%s", tc.reason, tc.name, diff)
+			}
+			if err != nil {
+				return
+			}
+			got, err := f.ReadFile(tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff("new", string(got)); diff != "" {
+				t.Errorf("%s\nReadFile(%q): -want +got:\n%s", tc.reason, tc.name, diff)
+			}
+			if tc.check != nil {
+				tc.check(t, f)
+			}
+		})
+	}
+}
+
+func testReadFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
+	cases := map[string]struct {
+		reason  string
+		setup   func(t *testing.T, f fsys.FS)
+		name    string
+		want    string
+		wantErr string
+		wantIs  error
+	}{
+		"ThroughLink": {
+			reason: "symlinks inside the tree are followed, like os.ReadFile",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "input/object.yaml", "kind: App\n")
+				symlink(t, f, "../input/object.yaml", "metadata/obj.yaml")
+			},
+			name: "metadata/obj.yaml",
+			want: "kind: App\n",
+		},
+		"Missing": {
+			reason:  "a missing file is fs.ErrNotExist, naming the file",
+			name:    "output/missing.yaml",
+			wantErr: "read output/missing.yaml: no such file or directory",
+			wantIs:  fs.ErrNotExist,
+		},
+		"Unreadable": {
+			reason: "a permission error names the file, not just 'permission denied'",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/secret.yaml", "x")
+				unreadable(t, f, "output/secret.yaml")
+			},
+			name:    "output/secret.yaml",
+			wantErr: "read output/secret.yaml: permission denied",
+			wantIs:  fs.ErrPermission,
+		},
+		"OutOfTree": {
+			reason:  "a read never leaves the kratix dir, even through a symlink",
+			setup:   func(t *testing.T, f fsys.FS) { symlink(t, f, "/etc/passwd", "output/passwd.yaml") },
+			name:    "output/passwd.yaml",
+			wantErr: "output/passwd.yaml: symlink resolves to /etc/passwd, outside /kratix",
+			wantIs:  fs.ErrPermission,
+		},
+		"Directory": {
+			reason:  "reading a directory is an error",
+			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "output/a/x.yaml", "x") },
+			name:    "output/a",
+			wantErr: "read output/a: is a directory",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			if tc.setup != nil {
+				tc.setup(t, f)
+			}
+			got, err := f.ReadFile(tc.name)
+			if diff := cmp.Diff(tc.wantErr, errString(err)); diff != "" {
+				t.Fatalf("%s\nReadFile(%q): -want +got error:\n%s", tc.reason, tc.name, diff)
+			}
+			if tc.wantIs != nil && !errors.Is(err, tc.wantIs) {
+				t.Errorf("%s\nReadFile(%q): error %v is not %v", tc.reason, tc.name, err, tc.wantIs)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Errorf("%s\nReadFile(%q): -want +got:\n%s", tc.reason, tc.name, diff)
+			}
+		})
+	}
+}
+
+func testDirs(t *testing.T, newFS func(t *testing.T) fsys.FS) {
+	f := newFS(t)
+	write(t, f, "output/b.yaml", "b")
+	write(t, f, "output/a.yaml", "a")
+	write(t, f, "output/c/x.yaml", "x")
+	symlink(t, f, "a.yaml", "output/link.yaml")
+
+	if diff := cmp.Diff([]string{"a.yaml", "b.yaml", "c", "link.yaml"}, names(t, f, "output")); diff != "" {
+		t.Errorf("ReadDir is sorted by name: -want +got:\n%s", diff)
+	}
+	target, err := f.ReadLink("output/link.yaml")
+	if diff := cmp.Diff("a.yaml", target); diff != "" || err != nil {
+		t.Errorf("ReadLink returns the target as written: %v, -want +got:\n%s", err, diff)
+	}
+	if err := f.Remove("output/link.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ReadFile("output/a.yaml"); err != nil {
+		t.Errorf("Remove of a link must keep its target: %v", err)
+	}
+	if err := f.MkdirAll("metadata/scratch/deep"); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := f.Lstat("metadata/scratch/deep")
+	if err != nil || fi.Mode() != fs.ModeDir|0o755 {
+		t.Errorf("MkdirAll makes 0755 directories: %v %v", fi.Mode(), err)
+	}
+	if err := f.MkdirAll("metadata/scratch/deep"); err != nil {
+		t.Errorf("MkdirAll of an existing directory: %v", err)
+	}
+	err = f.Remove("output/c")
+	if diff := cmp.Diff("remove output/c: directory not empty", errString(err)); diff != "" {
+		t.Errorf("Remove of a full directory: -want +got:\n%s", diff)
+	}
+	err = f.MkdirAll("output/a.yaml")
+	if diff := cmp.Diff("mkdir output/a.yaml: not a directory", errString(err)); diff != "" {
+		t.Errorf("MkdirAll over a file: -want +got:\n%s", diff)
+	}
+}

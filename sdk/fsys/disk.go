@@ -1,0 +1,213 @@
+package fsys
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// DiskFS is the kratix dir on disk.
+//
+// Every access goes through an os.Root opened on the directory, as defence in
+// depth: this package resolves symlinks itself and only hands os.Root
+// symlink-free names, but should it ever get that wrong, the kernel-backed
+// root still refuses to touch anything outside the directory.
+//
+// DiskFS is safe for concurrent use, except concurrent writes of the same
+// name (they share one temp file).
+type DiskFS struct {
+	root  *os.Root
+	files fs.FS
+	dir   string
+}
+
+// Disk opens the tree at dir (relative dirs are made absolute, symlinks in
+// dir itself are evaluated so that absolute symlink targets can be matched
+// against Root). Close it when done.
+func Disk(dir string) (*DiskFS, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(real)
+	if err != nil {
+		return nil, err
+	}
+	return &DiskFS{root: root, files: root.FS(), dir: filepath.ToSlash(real)}, nil
+}
+
+// Close releases the directory handle.
+func (d *DiskFS) Close() error { return d.root.Close() }
+
+// Root returns the tree's real absolute directory.
+func (d *DiskFS) Root() string { return d.dir }
+
+func (d *DiskFS) rawLinker() linker { return diskRaw{d} }
+
+// diskRaw is os.Root access on names whose parents are symlink-free.
+type diskRaw struct{ d *DiskFS }
+
+func (r diskRaw) lstat(name string) (fs.FileInfo, error) { return r.d.root.Lstat(name) }
+func (r diskRaw) readLink(name string) (string, error)   { return r.d.root.Readlink(name) }
+func (r diskRaw) Root() string                           { return r.d.dir }
+
+// ReadFile reads name, following symlinks inside the tree.
+func (d *DiskFS) ReadFile(name string) ([]byte, error) {
+	real, err := d.resolve("", name)
+	if err != nil {
+		return nil, err
+	}
+	data, err := d.root.ReadFile(real)
+	return data, pathError("read", name, err)
+}
+
+// Lstat describes name itself; a final symlink is not followed.
+func (d *DiskFS) Lstat(name string) (fs.FileInfo, error) {
+	real, err := d.parent(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := d.root.Lstat(real)
+	return fi, pathError("lstat", name, err)
+}
+
+// ReadLink returns the target of the symlink name, as written.
+func (d *DiskFS) ReadLink(name string) (string, error) {
+	real, err := d.parent(name)
+	if err != nil {
+		return "", err
+	}
+	target, err := d.root.Readlink(real)
+	return filepath.ToSlash(target), pathError("readlink", name, err)
+}
+
+// ReadDir lists the directory name, sorted by name.
+func (d *DiskFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	real, err := d.resolve("", name)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(d.files, real)
+	return entries, pathError("readdir", name, err)
+}
+
+// WriteFile replaces name atomically: data goes to .<base>.stagekit-tmp in
+// the same directory, which is then renamed over name. The temp name is
+// fixed so that the leftover of a crashed attempt is overwritten by the
+// restarted stage.
+//
+// There is no fsync: the tree is an emptyDir that lives and dies with the
+// pod, so a machine crash loses the pod and the files together; atomicity
+// only has to protect against the stage process dying, which rename does.
+//
+// If name is an existing symlink, the file it resolves to is written and the
+// link is kept (replacing the link would silently change which file the
+// work-writer ships); the target must be in the same area as name.
+func (d *DiskFS) WriteFile(name string, data []byte) error {
+	real, err := d.resolve(areaOf(name), name)
+	if err != nil {
+		return err
+	}
+	if err := d.mkdirs(path.Dir(real), name); err != nil {
+		return err
+	}
+	if fi, err := d.root.Lstat(real); err == nil && fi.IsDir() {
+		return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+	}
+	tmp := tempName(real)
+	if err := d.root.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return pathError("write", name, err)
+	}
+	if err := d.writeTemp(tmp, data); err != nil {
+		_ = d.root.Remove(tmp)
+		return pathError("write", name, err)
+	}
+	if err := d.root.Rename(tmp, real); err != nil {
+		_ = d.root.Remove(tmp)
+		return pathError("write", name, err)
+	}
+	return nil
+}
+
+func (d *DiskFS) writeTemp(tmp string, data []byte) error {
+	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	// The umask may have taken bits off the create mode.
+	return d.root.Chmod(tmp, 0o644)
+}
+
+// MkdirAll creates name and its missing parents with mode 0755.
+func (d *DiskFS) MkdirAll(name string) error {
+	real, err := d.resolve(areaOf(name), name)
+	if err != nil {
+		return err
+	}
+	return d.mkdirs(real, name)
+}
+
+// mkdirs creates the symlink-free directory real, chmodding each new
+// directory to 0755 whatever the umask.
+func (d *DiskFS) mkdirs(real, name string) error {
+	if real == "." {
+		return nil
+	}
+	cur := ""
+	for elem := range strings.SplitSeq(real, "/") {
+		cur = joinName(cur, elem)
+		fi, err := d.root.Lstat(cur)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if err := d.root.Mkdir(cur, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return pathError("mkdir", name, err)
+			}
+			if err := d.root.Chmod(cur, 0o755); err != nil {
+				return pathError("mkdir", name, err)
+			}
+		case err != nil:
+			return pathError("mkdir", name, err)
+		case !fi.IsDir():
+			return &fs.PathError{Op: "mkdir", Path: name, Err: syscall.ENOTDIR}
+		}
+	}
+	return nil
+}
+
+// Remove removes a file, a symlink (not its target) or an empty directory.
+func (d *DiskFS) Remove(name string) error {
+	real, err := d.parent(name)
+	if err != nil {
+		return err
+	}
+	return pathError("remove", name, d.root.Remove(real))
+}
+
+func (d *DiskFS) resolve(area, name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	return resolveIn(diskRaw{d}, area, name, name)
+}
+
+func (d *DiskFS) parent(name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	return resolveParent(diskRaw{d}, name)
+}
