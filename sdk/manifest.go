@@ -1,0 +1,212 @@
+package sdk
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk/fieldpath"
+	"github.com/stagekit/stagekit/sdk/yamldoc"
+)
+
+// ManifestFile is a parsed YAML or JSON file of the output.
+type ManifestFile struct {
+	OutputFile
+	file     *yamldoc.File
+	o        *Output
+	removals []*Manifest
+}
+
+// Documents are the file's documents, including the ones that are not Kubernetes objects.
+func (f *ManifestFile) Documents() []*yamldoc.Doc { return f.file.Docs() }
+
+// Manifests lists the Kubernetes objects of the file: every document with an apiVersion and a
+// kind, and the items of every *List kind (v1 List, ConfigMapList...) in place of the list.
+// Documents that are not objects are left out; see NonObjects.
+func (f *ManifestFile) Manifests() []*Manifest {
+	var out []*Manifest
+	for _, d := range f.file.Docs() {
+		root := d.Root()
+		if d.Empty() || !isObject(root) {
+			continue
+		}
+		kind, _ := root.GetString("kind")
+		if strings.HasSuffix(kind, "List") && root.Has("items") {
+			items, _ := root.Lookup("items")
+			for i := 0; i < items.Len(); i++ {
+				if it := items.Item(i); isObject(it) {
+					out = append(out, &Manifest{Node: it, File: f, doc: d, item: i})
+				}
+			}
+			continue
+		}
+		out = append(out, &Manifest{Node: root, File: f, doc: d, item: -1})
+	}
+	return out
+}
+
+// NonObjects lists the documents that hold a value but are not Kubernetes objects (no
+// apiVersion or kind), with their lines, so a stage can warn about them.
+func (f *ManifestFile) NonObjects() []Location {
+	var out []Location
+	for _, d := range f.file.Docs() {
+		if !d.Empty() && !isObject(d.Root()) {
+			out = append(out, Location{File: f.Path, Line: d.Line()})
+		}
+	}
+	return out
+}
+
+func isObject(n yamldoc.Node) bool {
+	if n.Kind() != yamldoc.MapKind {
+		return false
+	}
+	av, err1 := n.GetString("apiVersion")
+	k, err2 := n.GetString("kind")
+	return err1 == nil && err2 == nil && av != "" && k != ""
+}
+
+// Changed reports whether an edit or removal is pending.
+func (f *ManifestFile) Changed() bool { return len(f.removals) > 0 || f.file.Changed() }
+
+// Save writes the file if it changed: edited documents spliced, other documents byte for byte.
+// A file left with no document is removed. It reports whether anything was written.
+func (f *ManifestFile) Save() (bool, error) {
+	if err := f.applyRemovals(); err != nil {
+		return false, err
+	}
+	if !f.file.Changed() {
+		return false, nil
+	}
+	data, err := f.file.Bytes()
+	if err != nil {
+		return false, err
+	}
+	if len(f.file.Docs()) == 0 {
+		return true, f.o.k.FS.Remove(f.Real)
+	}
+	return true, f.o.k.FS.WriteFile(f.Real, data)
+}
+
+func (f *ManifestFile) applyRemovals() error {
+	// Remove list items from the last to the first so earlier indexes stay valid.
+	sort.SliceStable(f.removals, func(i, j int) bool {
+		a, b := f.removals[i], f.removals[j]
+		if a.doc.Index() != b.doc.Index() {
+			return a.doc.Index() > b.doc.Index()
+		}
+		return a.item > b.item
+	})
+	var errs []error
+	for _, m := range f.removals {
+		if m.item < 0 {
+			m.doc.Remove()
+			continue
+		}
+		if _, err := m.doc.Root().Delete(fmt.Sprintf("items[%d]", m.item)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	f.removals = nil
+	return errors.Join(errs...)
+}
+
+// Manifest is one Kubernetes object in an output file: a document, or an item of a *List. The
+// embedded Node reads and edits it by path (Set, Delete, GetString...); edits are saved with
+// the file.
+type Manifest struct {
+	yamldoc.Node
+	File *ManifestFile
+	doc  *yamldoc.Doc
+	item int
+}
+
+// Document is the manifest's document index in its file, from 0.
+func (m *Manifest) Document() int { return m.doc.Index() }
+
+// ListItem is the manifest's index in its *List's items, or -1.
+func (m *Manifest) ListItem() int { return m.item }
+
+// At is where the manifest is: its file and first line.
+func (m *Manifest) At() Location { return Location{File: m.File.Path, Line: m.Line()} }
+
+// AtPath is where a field of the manifest is: its line when it exists, else the manifest's.
+func (m *Manifest) AtPath(path string) Location {
+	l := m.At()
+	l.Path = path
+	if n, err := m.Lookup(path); err == nil {
+		l.Line = n.Line()
+	}
+	return l
+}
+
+func (m *Manifest) str(path string) string {
+	s, _ := m.GetString(path)
+	return s
+}
+
+// APIVersion is the object's apiVersion.
+func (m *Manifest) APIVersion() string { return m.str("apiVersion") }
+
+// Kind is the object's kind.
+func (m *Manifest) Kind() string { return m.str("kind") }
+
+// Group is the API group of the object ("" for the core group).
+func (m *Manifest) Group() string {
+	av := m.APIVersion()
+	if i := strings.LastIndexByte(av, '/'); i >= 0 {
+		return av[:i]
+	}
+	return ""
+}
+
+// Name is metadata.name.
+func (m *Manifest) Name() string { return m.str("metadata.name") }
+
+// Namespace is metadata.namespace ("" when unset).
+func (m *Manifest) Namespace() string { return m.str("metadata.namespace") }
+
+// Is reports whether the object has this group and kind ("" is the core group).
+func (m *Manifest) Is(group, kind string) bool { return m.Kind() == kind && m.Group() == group }
+
+// Labels reads metadata.labels (nil when there are none or they are not a map of strings).
+func (m *Manifest) Labels() map[string]string {
+	l, _ := m.GetStringMap("metadata.labels")
+	return l
+}
+
+// Annotations reads metadata.annotations.
+func (m *Manifest) Annotations() map[string]string {
+	a, _ := m.GetStringMap("metadata.annotations")
+	return a
+}
+
+// SetLabel sets one label, keeping the others; it reports the value it replaced, if any.
+func (m *Manifest) SetLabel(key, value string) (old string, had bool, err error) {
+	return setStringAt(m.Node, fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("labels"), fieldpath.Key(key)}, value)
+}
+
+// SetAnnotation sets one annotation, keeping the others.
+func (m *Manifest) SetAnnotation(key, value string) (old string, had bool, err error) {
+	return setStringAt(m.Node, fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(key)}, value)
+}
+
+// setStringAt sets a string at p and returns what was there.
+func setStringAt(n yamldoc.Node, p fieldpath.Path, value string) (string, bool, error) {
+	var old string
+	had := false
+	if cur, err := n.LookupPath(p); err == nil {
+		had = true
+		if s, err := cur.GetString(""); err == nil {
+			old = s
+		} else if v, err := cur.Value(); err == nil {
+			old = fmt.Sprint(v)
+		}
+	}
+	return old, had, n.SetPath(p, value)
+}
+
+// Remove drops the object from its file when the file is saved: its document (the other
+// documents keep their bytes), or its item of a *List. A file left with no document is removed.
+func (m *Manifest) Remove() { m.File.removals = append(m.File.removals, m) }

@@ -1,0 +1,180 @@
+package sdk
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk/schema"
+	"github.com/stagekit/stagekit/sdk/yamldoc"
+)
+
+// Object is the input object: the resource request, or the Promise in a promise workflow, as
+// the reader wrote it to input/object.yaml (the whole live object: spec with defaults, status,
+// metadata). Read values with the embedded Node's typed getters:
+//
+//	size, err := obj.GetString("spec.size")        // "spec.size: want a string, got integer 3"
+//	replicas, err := obj.GetInt("spec.replicas")   // int64, never a float64 round trip
+//	cfg, err := yamldoc.Decode[AppSpec](obj.Node, "spec")
+type Object struct {
+	yamldoc.Node
+	env Env
+}
+
+// Object reads and parses input/object.yaml once per run.
+func (k *Kratix) Object() (*Object, error) {
+	if k.loaded {
+		return k.object, k.objErr
+	}
+	k.loaded = true
+	k.object, k.objErr = ReadObject(k.FS.ReadFile, k.Env)
+	return k.object, k.objErr
+}
+
+// ReadObject parses the input object with a file reader, for tools that have no Kratix.
+func ReadObject(read func(string) ([]byte, error), env Env) (*Object, error) {
+	data, err := read(ObjectFile)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, Errorf(Location{File: ObjectFile}, "not found: a stage reads its input from /kratix/input/object.yaml (outside Kratix, point --kratix-dir or KRATIX_DIR at a directory holding input/object.yaml)")
+		}
+		return nil, err
+	}
+	return ParseObject(data, env)
+}
+
+// ParseObject parses an object from YAML or JSON bytes.
+func ParseObject(data []byte, env Env) (*Object, error) {
+	f, err := yamldoc.Parse(ObjectFile, data)
+	if err != nil {
+		return nil, err
+	}
+	var root yamldoc.Node
+	for _, d := range f.Docs() {
+		if d.Empty() {
+			continue
+		}
+		if root.Exists() {
+			return nil, Errorf(Location{File: ObjectFile, Line: d.Line()}, "holds more than one document; the input is a single object")
+		}
+		root = d.Root()
+	}
+	if !root.Exists() {
+		return nil, Errorf(Location{File: ObjectFile, Line: 1}, "is empty: no object to read")
+	}
+	if root.Kind() != yamldoc.MapKind {
+		return nil, Errorf(Location{File: ObjectFile, Line: root.Line()}, "is not an object (a YAML map), it is a %s", root.Kind())
+	}
+	return &Object{Node: root, env: env}, nil
+}
+
+func (o *Object) str(path string) string {
+	s, _ := o.GetString(path)
+	return s
+}
+
+// Name is the object's name: KRATIX_OBJECT_NAME, else metadata.name.
+func (o *Object) Name() string {
+	if o.env.ObjectName != "" {
+		return o.env.ObjectName
+	}
+	return o.str("metadata.name")
+}
+
+// Namespace is the object's namespace: KRATIX_OBJECT_NAMESPACE when not empty, else
+// metadata.namespace ("" for cluster-scoped objects and Promises).
+func (o *Object) Namespace() string {
+	if o.env.ObjectNamespace != "" {
+		return o.env.ObjectNamespace
+	}
+	return o.str("metadata.namespace")
+}
+
+// Kind is KRATIX_OBJECT_KIND, else the object's kind.
+func (o *Object) Kind() string {
+	if o.env.ObjectKind != "" {
+		return o.env.ObjectKind
+	}
+	return o.str("kind")
+}
+
+// GVK is the object's group, version and kind, from KRATIX_OBJECT_GROUP/_VERSION/_KIND, else
+// from its apiVersion and kind.
+func (o *Object) GVK() (group, version, kind string) {
+	group, version = o.env.ObjectGroup, o.env.ObjectVersion
+	if version == "" {
+		av := o.str("apiVersion")
+		if i := strings.LastIndexByte(av, '/'); i >= 0 {
+			group, version = av[:i], av[i+1:]
+		} else {
+			group, version = "", av
+		}
+	}
+	return group, version, o.Kind()
+}
+
+// APIVersion is group/version (or version for the core group).
+func (o *Object) APIVersion() string {
+	g, v, _ := o.GVK()
+	if g == "" {
+		return v
+	}
+	return g + "/" + v
+}
+
+// IsPromise reports whether the input is a Kratix Promise (a promise workflow).
+func (o *Object) IsPromise() bool {
+	g, _, k := o.GVK()
+	return k == "Promise" && g == "platform.kratix.io"
+}
+
+// Spec is the object's spec; it does not exist when the object has none.
+func (o *Object) Spec() yamldoc.Node {
+	s, _ := o.Lookup("spec")
+	return s
+}
+
+// CRD is a Promise's API: the CustomResourceDefinition in spec.api.
+func (o *Object) CRD() (yamldoc.Node, error) {
+	if !o.IsPromise() {
+		return yamldoc.Node{}, Errorf(Location{File: ObjectFile}, "the input is a %s, not a Promise: only a Promise has a CRD in spec.api", o.Kind())
+	}
+	api, err := o.Lookup("spec.api")
+	if err != nil {
+		return yamldoc.Node{}, err
+	}
+	return api, nil
+}
+
+// Validate checks the object's spec against a schema (see LoadSchema) and returns every
+// violation at once, each naming its field path and the input file's line.
+func (o *Object) Validate(s *schema.Schema) error {
+	var spec any
+	if sp := o.Spec(); sp.Exists() {
+		v, err := sp.Value()
+		if err != nil {
+			return err
+		}
+		spec = v
+	}
+	var errs []error
+	for _, v := range s.ValidateSpec(spec) {
+		line := o.Line()
+		if n, err := o.Lookup(v.Path); err == nil {
+			line = n.Line()
+		}
+		errs = append(errs, Errorf(Location{File: ObjectFile, Line: line, Path: v.Path}, "%s", v.Message))
+	}
+	return errors.Join(errs...)
+}
+
+// LoadSchema compiles the openAPIV3Schema of a CRD or of a Promise's spec.api (YAML or JSON) for
+// a version ("" picks the storage version).
+func LoadSchema(crdOrPromise []byte, version string) (*schema.Schema, error) {
+	s, err := schema.Load(crdOrPromise, version)
+	if err != nil {
+		return nil, fmt.Errorf("loading schema: %w", err)
+	}
+	return s, nil
+}

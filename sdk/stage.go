@@ -1,0 +1,219 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk/fsys"
+	"github.com/stagekit/stagekit/sdk/internal/logfmt"
+	"github.com/stagekit/stagekit/sdk/internal/settings"
+)
+
+// Exit codes shared by every stage (DESIGN.md).
+const (
+	ExitOK            = 0 // success, including "nothing to do"
+	ExitRuleBroken    = 1 // the input or output breaks a rule: the pipeline must stop
+	ExitMisconfigured = 2 // a setting is missing or wrong
+)
+
+// Stage is a pipeline stage: its settings (the struct C, declared once with tags), the
+// workflows it acts on, and what it does. A stage's main is one line:
+//
+//	func main() { stage.Main() }
+//
+// Settings come from env vars (what a Promise sets) or flags (local runs), e.g.
+//
+//	type Config struct {
+//		MinReplicas int `env:"MIN_REPLICAS" default:"2" help:"lowest replica count a workload may have"`
+//	}
+//
+// with tags env, flag, default, help, required:"true" and enum:"a,b"; --help lists them.
+// $(KRATIX_*) references left in values are expanded the Kubernetes way.
+type Stage[C any] struct {
+	Name    string // the binary's name, first word of every log line
+	Summary string // one line for --help
+	// Acts lists the workflows the stage acts on; in any other it logs why it skips and exits 0.
+	// Empty means resource configure only.
+	Acts []Workflow
+	// Run does the work. Problems it reports with k.Errorf, or returns (joined errors are
+	// reported one per line), make the run exit 1; Misconfigured errors exit 2.
+	Run func(k *Kratix, cfg *C) error
+}
+
+// Invocation is what a stage process is given. Tests fill it in memory; Main from the OS.
+type Invocation struct {
+	Args   []string
+	Env    LookupFunc // nil: no variables
+	FS     fsys.FS    // nil: the disk at --kratix-dir / KRATIX_DIR (default /kratix)
+	Stdout io.Writer  // --help goes here
+	Stderr io.Writer  // logs go here
+	Ctx    context.Context
+}
+
+// Result is how a run ended.
+type Result struct {
+	ExitCode    int
+	Diagnostics []Diagnostic
+}
+
+// Main runs the stage as a process and exits with its code.
+func (s Stage[C]) Main() {
+	res := s.Execute(Invocation{Args: os.Args[1:], Env: os.LookupEnv, Stdout: os.Stdout, Stderr: os.Stderr})
+	os.Exit(res.ExitCode)
+}
+
+// Settings describes the stage's settings, for documentation.
+func (s Stage[C]) Settings() []settings.Setting { return settings.Describe(new(C)) }
+
+// Execute runs the stage once: settings, gating on the workflow, the work, the end-of-run
+// checks, one summary line. It never panics: a panic in Run is reported as a bug, exit 1.
+func (s Stage[C]) Execute(inv Invocation) (res Result) {
+	if inv.Stderr == nil {
+		inv.Stderr = io.Discard
+	}
+	if inv.Stdout == nil {
+		inv.Stdout = io.Discard
+	}
+	if inv.Env == nil {
+		inv.Env = func(string) (string, bool) { return "", false }
+	}
+	if inv.Ctx == nil {
+		inv.Ctx = context.Background()
+	}
+	cfg := new(C)
+	common, err := settings.Parse(inv.Args, inv.Env, cfg)
+	if common.LogFormat == "" {
+		common.LogFormat = logfmt.FormatText
+	}
+	log := logfmt.New(inv.Stderr, s.Name, common.LogFormat, common.LogLevel)
+	if errors.Is(err, settings.ErrHelp) {
+		settings.Usage(inv.Stdout, s.Name, s.Summary, cfg)
+		return Result{ExitCode: ExitOK}
+	}
+	if err != nil {
+		return misconfiguredResult(log, err)
+	}
+	env, err := ReadEnv(inv.Env)
+	if err != nil {
+		return misconfiguredResult(log, err)
+	}
+	if env.Assumed {
+		log.Info("KRATIX_WORKFLOW_TYPE and KRATIX_WORKFLOW_ACTION are not set: assuming a resource configure run outside Kratix")
+	}
+	acts := s.Acts
+	if len(acts) == 0 {
+		acts = []Workflow{ResourceConfigure}
+	}
+	if !actsOn(acts, env.Workflow()) {
+		log.Info(fmt.Sprintf("skipped: acts on %s workflows only, this is a %s workflow", workflowList(acts), env.Workflow()))
+		return Result{ExitCode: ExitOK}
+	}
+	files := inv.FS
+	if files == nil {
+		disk, err := fsys.Disk(common.KratixDir)
+		if err != nil {
+			return misconfiguredResult(log, fmt.Errorf("kratix directory %s: %v (set --kratix-dir or KRATIX_DIR)", common.KratixDir, unwrapPath(err)))
+		}
+		defer disk.Close()
+		files = disk
+	}
+	k := New(inv.Ctx, files, env, log)
+	runErr := s.run(k, cfg)
+	if runErr == nil && !k.Failed() {
+		if err := k.Selectors.CheckDirectories(); err != nil {
+			k.Fail(err)
+		}
+	}
+	if IsMisconfigured(runErr) {
+		k.Fail(runErr)
+		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
+		log.Error("failed: misconfigured (exit 2)")
+		return res
+	}
+	if runErr != nil {
+		k.Fail(runErr)
+	}
+	res.Diagnostics = k.Diagnostics()
+	s.summarize(k, res.Diagnostics)
+	if k.Failed() {
+		res.ExitCode = ExitRuleBroken
+	}
+	return res
+}
+
+func (s Stage[C]) run(k *Kratix, cfg *C) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := string(debug.Stack())
+			k.Log.Debug("panic stack", "stack", stack)
+			err = fmt.Errorf("internal error: %v (this is a bug in %s; please report it with the input that caused it)", r, s.Name)
+		}
+	}()
+	return s.Run(k, cfg)
+}
+
+func (s Stage[C]) summarize(k *Kratix, diags []Diagnostic) {
+	var errs, warns int
+	for _, d := range diags {
+		if d.Severity == Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	out, meta := k.changedFiles()
+	parts := []string{}
+	if k.summary != "" {
+		parts = append(parts, k.summary)
+	}
+	parts = append(parts, fmt.Sprintf("%s written in output, %s in metadata", plural(out, "file"), plural(meta, "file")))
+	if warns > 0 {
+		parts = append(parts, plural(warns, "warning"))
+	}
+	if errs > 0 {
+		k.Log.Error(fmt.Sprintf("failed: %s; %s", plural(errs, "error"), strings.Join(parts, "; ")))
+		return
+	}
+	k.Log.Info("done: " + strings.Join(parts, "; "))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func misconfiguredResult(log *slog.Logger, err error) Result {
+	ds := diagnose(err)
+	for _, d := range ds {
+		for _, line := range strings.Split(d.String(), "\n") {
+			log.Error(line)
+		}
+	}
+	log.Error("failed: misconfigured (exit 2); run with --help to list the settings")
+	return Result{ExitCode: ExitMisconfigured, Diagnostics: ds}
+}
+
+func actsOn(acts []Workflow, w Workflow) bool {
+	for _, a := range acts {
+		if a == w {
+			return true
+		}
+	}
+	return false
+}
+
+func workflowList(acts []Workflow) string {
+	s := make([]string, len(acts))
+	for i, a := range acts {
+		s[i] = a.String()
+	}
+	return strings.Join(s, " and ")
+}

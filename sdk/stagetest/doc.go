@@ -1,0 +1,11 @@
+// Package stagetest runs stages in memory: no cluster, no disk, no os.Setenv.
+//
+// A Fixture is the pod as the stage finds it: the input object, the environment, and the files
+// earlier stages left in output and metadata. Run executes one stage (or a Chain of stages, the
+// way Kratix runs a pipeline's containers one after another) and returns a Result to inspect:
+// output files, status, destination selectors, workflow control, diagnostics, logs and the exit
+// code. Idempotent runs a stage twice and fails the test if the second run changed anything.
+// Golden runs every case directory under a testdata folder and compares with expected files;
+// `go test -update` rewrites them and marks the tests skipped, so CI can never pass by
+// regenerating.
+package stagetest

@@ -1,0 +1,238 @@
+package stagetest
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stagekit/stagekit/sdk"
+	"github.com/stagekit/stagekit/sdk/fsys"
+	"github.com/stagekit/stagekit/sdk/yamldoc"
+)
+
+// Runner is anything that runs like a stage process: an sdk.Stage, or a Chain.
+type Runner interface {
+	Execute(inv sdk.Invocation) sdk.Result
+}
+
+// Fixture is the pod a stage runs in.
+type Fixture struct {
+	Object   string            // input/object.yaml
+	Env      map[string]string // KRATIX_* and the stage's settings
+	Args     []string          // flags
+	Output   map[string]string // files already in /kratix/output, by name relative to it
+	Metadata map[string]string // files already in /kratix/metadata
+}
+
+// FS builds the fixture's in-memory kratix directory.
+func (fx Fixture) FS() *fsys.MemFS {
+	m := fsys.NewMem()
+	_ = m.MkdirAll("input")
+	_ = m.MkdirAll("output")
+	_ = m.MkdirAll("metadata")
+	if fx.Object != "" {
+		_ = m.WriteFile(sdk.ObjectFile, []byte(fx.Object))
+	}
+	for name, data := range fx.Output {
+		_ = m.WriteFile("output/"+name, []byte(data))
+	}
+	for name, data := range fx.Metadata {
+		_ = m.WriteFile("metadata/"+name, []byte(data))
+	}
+	return m
+}
+
+// Result is what a run left behind.
+type Result struct {
+	sdk.Result
+	FS   *fsys.MemFS
+	Logs string
+	t    testing.TB
+}
+
+// Run executes a stage on the fixture.
+func Run(t testing.TB, r Runner, fx Fixture) *Result {
+	t.Helper()
+	return RunOn(t, r, fx.FS(), fx.Env, fx.Args)
+}
+
+// RunOn executes a stage on an existing file system (to run again on what a run left).
+func RunOn(t testing.TB, r Runner, m *fsys.MemFS, env map[string]string, args []string) *Result {
+	t.Helper()
+	var logs bytes.Buffer
+	res := r.Execute(sdk.Invocation{Args: args, Env: sdk.MapEnv(env), FS: m, Stderr: &logs, Stdout: &logs})
+	return &Result{Result: res, FS: m, Logs: logs.String(), t: t}
+}
+
+// LogLines are the log lines of the run.
+func (r *Result) LogLines() []string {
+	s := strings.TrimRight(r.Logs, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// Files are the files under a kratix area ("output" or "metadata"), by name relative to it.
+func (r *Result) Files(area string) map[string]string {
+	out := map[string]string{}
+	for name, data := range r.FS.Files() {
+		if rel, ok := strings.CutPrefix(name, area+"/"); ok {
+			out[rel] = string(data)
+		}
+	}
+	return out
+}
+
+// Output returns an output file's content; the test fails if it does not exist.
+func (r *Result) Output(name string) string {
+	r.t.Helper()
+	data, err := r.FS.ReadFile("output/" + name)
+	if err != nil {
+		r.t.Fatalf("output/%s: %v", name, err)
+	}
+	return string(data)
+}
+
+// HasOutput reports whether an output file exists.
+func (r *Result) HasOutput(name string) bool {
+	_, err := r.FS.ReadFile("output/" + name)
+	return err == nil
+}
+
+// Status is the first document of metadata/status.yaml as Go values (empty when absent).
+func (r *Result) Status() map[string]any {
+	r.t.Helper()
+	return r.firstMap(sdk.StatusFile)
+}
+
+// Control is metadata/workflow-control.yaml as Go values (empty when absent).
+func (r *Result) Control() map[string]any {
+	r.t.Helper()
+	return r.firstMap(sdk.ControlFile)
+}
+
+func (r *Result) firstMap(name string) map[string]any {
+	r.t.Helper()
+	data, err := r.FS.ReadFile(name)
+	if err != nil {
+		return map[string]any{}
+	}
+	f, err := yamldoc.Parse(name, data)
+	if err != nil {
+		r.t.Fatalf("%s: %v", name, err)
+	}
+	docs := f.Docs()
+	if len(docs) == 0 || docs[0].Empty() {
+		return map[string]any{}
+	}
+	m, err := docs[0].Root().GetMap("")
+	if err != nil {
+		r.t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+// Selectors are the destination selectors, validated as the work-writer would.
+func (r *Result) Selectors() []sdk.Selector {
+	r.t.Helper()
+	k := sdk.New(nil, r.FS, sdk.Env{}, nil)
+	sels, err := k.Selectors.Read()
+	if err != nil {
+		r.t.Fatalf("%s: %v", sdk.SelectorsFile, err)
+	}
+	return sels
+}
+
+// Errors are the messages of the error diagnostics, each prefixed by its location.
+func (r *Result) Errors() []string { return r.messages(sdk.Error) }
+
+// Warnings are the messages of the warning diagnostics.
+func (r *Result) Warnings() []string { return r.messages(sdk.Warning) }
+
+func (r *Result) messages(sev sdk.Severity) []string {
+	var out []string
+	for _, d := range r.Diagnostics {
+		if d.Severity == sev {
+			out = append(out, d.String())
+		}
+	}
+	return out
+}
+
+// Snapshot is every file of the kratix directory, for comparing runs.
+func (r *Result) Snapshot() map[string]string {
+	out := map[string]string{}
+	for k, v := range r.FS.Files() {
+		out[k] = string(v)
+	}
+	return out
+}
+
+// chain runs stages one after another on the same pod, stopping at the first that fails, as
+// Kratix's init containers do.
+type chain []Runner
+
+// Chain makes one Runner of several stages.
+func Chain(stages ...Runner) Runner { return chain(stages) }
+
+func (c chain) Execute(inv sdk.Invocation) sdk.Result {
+	var all []sdk.Diagnostic
+	for _, s := range c {
+		res := s.Execute(inv)
+		all = append(all, res.Diagnostics...)
+		if res.ExitCode != sdk.ExitOK {
+			res.Diagnostics = all
+			return res
+		}
+	}
+	return sdk.Result{Diagnostics: all}
+}
+
+// Idempotent runs the stage on the fixture, then again on what the first run left, and fails
+// the test if the second run changed any file or ended differently. It returns the first run.
+func Idempotent(t testing.TB, r Runner, fx Fixture) *Result {
+	t.Helper()
+	first := Run(t, r, fx)
+	before := first.Snapshot()
+	firstLogs := first.Logs
+	second := RunOn(t, r, first.FS, fx.Env, fx.Args)
+	if second.ExitCode != first.ExitCode {
+		t.Errorf("second run exited %d, first %d\nsecond run logs:\n%s", second.ExitCode, first.ExitCode, second.Logs)
+	}
+	if diff := diffFiles(before, second.Snapshot()); diff != "" {
+		t.Errorf("the second run changed files (not idempotent):\n%s", diff)
+	}
+	first.Logs = firstLogs
+	return first
+}
+
+func diffFiles(a, b map[string]string) string {
+	var names []string
+	seen := map[string]bool{}
+	for k := range a {
+		names, seen[k] = append(names, k), true
+	}
+	for k := range b {
+		if !seen[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var out strings.Builder
+	for _, n := range names {
+		av, aok := a[n]
+		bv, bok := b[n]
+		switch {
+		case !aok:
+			fmt.Fprintf(&out, "+ %s (created)\n", n)
+		case !bok:
+			fmt.Fprintf(&out, "- %s (removed)\n", n)
+		case av != bv:
+			fmt.Fprintf(&out, "~ %s:\n--- first run\n%s\n--- second run\n%s\n", n, av, bv)
+		}
+	}
+	return out.String()
+}
