@@ -13,9 +13,9 @@ import (
 
 // Selector is one entry of /kratix/metadata/destination-selectors.yaml:
 //
-//	- matchLabels: {environment: dev}     # no directory: the default group
-//	- directory: platform                 # one top-level directory of /kratix/output
-//	  matchLabels: {environment: platform}
+//   - matchLabels: {environment: dev}     # no directory: the default group
+//   - directory: platform                 # one top-level directory of /kratix/output
+//     matchLabels: {environment: platform}
 type Selector struct {
 	Directory   string            `json:"directory,omitempty"`
 	MatchLabels map[string]string `json:"matchLabels"`

@@ -91,6 +91,10 @@ func (d *Doc) offset(line, col int) int {
 	}
 	off := d.lineStarts[i]
 	src := d.file.src
+	if off == 0 && bytes.HasPrefix(src, bom) {
+		// The parser does not count a byte order mark in columns.
+		off += len(bom)
+	}
 	for c := 1; c < col && off < d.end; c++ {
 		if src[off] < utf8.RuneSelf {
 			off++
@@ -111,6 +115,8 @@ func (d *Doc) indexLines() {
 		}
 	}
 }
+
+var bom = []byte("\ufeff")
 
 // lineStartOf returns the offset of the start of the line holding off.
 func (d *Doc) lineStartOf(off int) int {

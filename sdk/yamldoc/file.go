@@ -49,6 +49,10 @@ type File struct {
 	format Format
 	docs   []*Doc
 	crlf   bool
+
+	// wholeRenders counts the documents that Bytes had to re-render whole because their splice
+	// did not read back; tests use it to check that the splice path was taken.
+	wholeRenders int
 }
 
 // Parse splits src into documents and parses each one. name is used in errors and to pick the

@@ -97,6 +97,10 @@ func convert(y *yaml.Node, lineOffset int, anchors map[*yaml.Node]*node) (*node,
 		n.value = y.Value
 		n.tag = y.ShortTag()
 		n.explicit = y.Style&yaml.TaggedStyle != 0
+		if n.tag == "!!float" && !n.explicit && isIntegerText(n.value) {
+			// yaml.v3 types integers beyond 64 bits as floats; they are integers.
+			n.tag = "!!int"
+		}
 		switch {
 		case y.Style&yaml.DoubleQuotedStyle != 0:
 			n.style = doubleStyle

@@ -33,6 +33,7 @@ func (d *Doc) bytes() ([]byte, error) {
 	if out, err := d.splice(); err == nil && d.readsBack(out) {
 		return out, nil
 	}
+	d.file.wholeRenders++
 	out := d.renderWhole()
 	if !d.readsBack(out) {
 		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("internal error: the edited document %d would not read back as intended; nothing was written", d.index+1)}
@@ -109,18 +110,12 @@ func (p *patcher) diffMap(m *node) error {
 	for i := 0; i+1 < len(m.children); i += 2 {
 		cur[m.children[i]] = i
 	}
-	deleted := false
+	var gone []int // key indexes in orig of the deleted entries
 	for i := 0; i+1 < len(orig); i += 2 {
 		k, ov := orig[i], orig[i+1]
 		ci, ok := cur[k]
 		if !ok {
-			if m.flow {
-				return errRerender
-			}
-			if err := p.deleteLines(k, func() (int, error) { return d.mapValueEnd(m, i) }); err != nil {
-				return err
-			}
-			deleted = true
+			gone = append(gone, i)
 			continue
 		}
 		cv := m.children[ci+1]
@@ -141,6 +136,17 @@ func (p *patcher) diffMap(m *node) error {
 			return err
 		}
 	}
+	if len(gone) > 0 {
+		var err error
+		if m.flow {
+			err = p.deleteFlow(m, gone)
+		} else {
+			err = p.deleteBlockEntries(m, gone, cur)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	var added []*node
 	for i := 0; i+1 < len(m.children); i += 2 {
 		if m.children[i].synthetic() {
@@ -151,9 +157,6 @@ func (p *patcher) diffMap(m *node) error {
 		return nil
 	}
 	if m.flow {
-		if len(orig) == 0 || deleted {
-			return errRerender
-		}
 		return p.insertFlow(m, added, true)
 	}
 	return p.insertBlock(m, added)
@@ -282,15 +285,30 @@ func (p *patcher) insertBlock(m *node, added []*node) error {
 func (p *patcher) insertFlow(m *node, added []*node, isMap bool) error {
 	d := p.d
 	orig := origChildren(m)
+	step := 1
+	if isMap {
+		step = 2
+	}
+	// The new entries go after the last entry that is kept.
+	last := -1
+	for i := len(orig) - step; i >= 0 && last < 0; i -= step {
+		for j := 0; j < len(m.children); j += step {
+			if m.children[j] == orig[i] {
+				last = i
+				break
+			}
+		}
+	}
+	if last < 0 {
+		return errRerender
+	}
 	var lastEnd int
 	var err error
-	var lastKey *node
+	lastKey := orig[last]
 	if isMap {
-		lastEnd, err = d.mapValueEnd(m, len(orig)-2)
-		lastKey = orig[len(orig)-2]
+		lastEnd, err = d.mapValueEnd(m, last)
 	} else {
-		lastEnd, err = d.nodeEnd(orig[len(orig)-1], -1)
-		lastKey = orig[len(orig)-1]
+		lastEnd, err = d.nodeEnd(lastKey, -1)
 	}
 	if err != nil {
 		return errRerender
@@ -305,10 +323,6 @@ func (p *patcher) insertFlow(m *node, added []*node, isMap bool) error {
 		sep = ","
 	}
 	var b bytes.Buffer
-	step := 1
-	if isMap {
-		step = 2
-	}
 	for i := 0; i < len(added); i += step {
 		b.WriteString(sep)
 		if isMap {
@@ -371,25 +385,33 @@ func (p *patcher) diffSeq(s *node) error {
 			appended = append(appended, c)
 		}
 	}
+	var gone []int
 	for i, it := range orig {
-		if kept[it] {
-			continue
+		if !kept[it] {
+			gone = append(gone, i)
 		}
-		if s.flow || len(s.children) == 0 {
-			return errRerender
+	}
+	if len(gone) > 0 {
+		if len(s.children) == 0 {
+			return errRerender // an emptied list must become "[]" in its parent
 		}
-		item := it
-		if err := p.deleteLines(item, func() (int, error) { return d.nodeEnd(orig[i], d.indentAt(s)) }); err != nil {
-			return err
+		if s.flow {
+			if err := p.deleteFlow(s, gone); err != nil {
+				return err
+			}
+		} else {
+			for _, i := range gone {
+				i := i
+				if err := p.deleteLines(orig[i], func() (int, error) { return d.nodeEnd(orig[i], d.indentAt(s)) }); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if len(appended) == 0 {
 		return nil
 	}
 	if s.flow {
-		if len(orig) == 0 || len(kept) != len(orig) {
-			return errRerender
-		}
 		return p.insertFlow(s, appended, false)
 	}
 	end, err := d.nodeEnd(s, -1)
@@ -471,4 +493,136 @@ func (d *Doc) renderWhole() []byte {
 	}
 	b.Write(post)
 	return b.Bytes()
+}
+
+// entryBounds returns where entry i (a key index for maps) of a collection starts and ends.
+func (p *patcher) entryBounds(c *node, i int) (start, end int, err error) {
+	d := p.d
+	orig := origChildren(c)
+	start = d.offset(orig[i].line, orig[i].col)
+	if c.kind == MapKind {
+		end, err = d.mapValueEnd(c, i)
+	} else {
+		ind := -1
+		if !c.flow {
+			ind = d.indentAt(c)
+		}
+		end, err = d.nodeEnd(orig[i], ind)
+	}
+	if err != nil || end < start {
+		return 0, 0, errRerender
+	}
+	return start, end, nil
+}
+
+// deleteFlow removes entries of a flow collection (or JSON object or array) with their
+// separators: a run of entries followed by a kept one is cut up to that entry; a run at the
+// end is cut from the end of the kept entry before it. gone lists entry indexes in orig (key
+// indexes for maps) in order.
+func (p *patcher) deleteFlow(c *node, gone []int) error {
+	orig := origChildren(c)
+	step := 1
+	if c.kind == MapKind {
+		step = 2
+	}
+	n := len(orig) / step
+	if len(gone) == n {
+		return errRerender // emptied: the parent writes "{}" or "[]"
+	}
+	for r := 0; r < len(gone); {
+		// A run of consecutive deleted entries gone[r..q].
+		q := r
+		for q+1 < len(gone) && gone[q+1] == gone[q]+step {
+			q++
+		}
+		first, last := gone[r], gone[q]
+		fs, _, err := p.entryBounds(c, first)
+		if err != nil {
+			return err
+		}
+		_, le, err := p.entryBounds(c, last)
+		if err != nil {
+			return err
+		}
+		if next := last + step; next < len(orig) {
+			ns, _, err := p.entryBounds(c, next)
+			if err != nil {
+				return err
+			}
+			if !p.onlySeparators(le, ns) {
+				return errRerender
+			}
+			p.add(fs, ns, "")
+		} else {
+			_, pe, err := p.entryBounds(c, first-step)
+			if err != nil {
+				return err
+			}
+			if !p.onlySeparators(pe, fs) {
+				return errRerender
+			}
+			p.add(pe, le, "")
+		}
+		r = q + 1
+	}
+	return nil
+}
+
+// onlySeparators reports whether src[from:to] holds one comma and blanks, nothing a deletion
+// would lose (a comment).
+func (p *patcher) onlySeparators(from, to int) bool {
+	commas := 0
+	for _, c := range p.d.file.src[from:to] {
+		switch {
+		case c == ',':
+			commas++
+		case !isSpaceOrBreak(c):
+			return false
+		}
+	}
+	return commas == 1
+}
+
+// deleteBlockEntries removes entries of a block map. An entry on its own lines is cut with its
+// lines; the first entry of a list item ("- name: a") is cut up to the next kept key, which
+// moves onto the dash line.
+func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) error {
+	d := p.d
+	orig := origChildren(m)
+	for r := 0; r < len(gone); r++ {
+		i := gone[r]
+		k := orig[i]
+		ks := d.offset(k.line, k.col)
+		ls := d.lineStartOf(ks)
+		if bytes.IndexByte(d.file.src[ls:ks], '-') < 0 {
+			if err := p.deleteLines(k, func() (int, error) { return d.mapValueEnd(m, i) }); err != nil {
+				return err
+			}
+			continue
+		}
+		// The key follows "- ": cut to the next kept key, skipping the deleted ones between.
+		if !p.isSeqItemStart(ls, ks) {
+			return errRerender
+		}
+		next := -1
+		for j := i + 2; j+1 < len(orig); j += 2 {
+			if _, ok := cur[orig[j]]; ok {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			return errRerender // nothing parsed is left to sit on the dash line
+		}
+		nk := orig[next]
+		ns := d.offset(nk.line, nk.col)
+		if nk.line == k.line || d.indentOf(ns) != ks-ls {
+			return errRerender
+		}
+		p.add(ks, ns, "")
+		for r+1 < len(gone) && gone[r+1] < next {
+			r++
+		}
+	}
+	return nil
 }

@@ -105,7 +105,8 @@ func (d *Doc) chain(p fieldpath.Path, create bool) ([]*node, error) {
 func touch(chain []*node) {
 	for _, n := range chain {
 		if !n.synthetic() && n.orig == nil {
-			n.orig = append([]*node(nil), n.children...)
+			// Never nil, even for an empty collection: a nil orig means "not edited".
+			n.orig = append(make([]*node, 0, len(n.children)), n.children...)
 		}
 		n.dirty = true
 	}
