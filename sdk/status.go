@@ -243,3 +243,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// CheckStatus applies the status rules to values without writing them (see Merge) and returns
+// them as JSON-shaped Go values. Package publish uses it so a status sent to the API obeys the
+// same rules as status.yaml.
+func CheckStatus(values map[string]any) (map[string]any, error) {
+	gen := make(map[string]any, len(values))
+	var errs []error
+	for _, k := range sortedKeys(values) {
+		v, err := generic(values[k])
+		if err == nil {
+			err = checkStatusField(k, v)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		gen[k] = v
+	}
+	return gen, errors.Join(errs...)
+}

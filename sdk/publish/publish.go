@@ -1,4 +1,11 @@
-package sdk
+// Package publish writes a status to the live object through the Kubernetes API while a stage
+// runs, so a long stage (waiting for an approval, provisioning something slow) shows progress
+// before the pipeline ends. It uses only net/http and encoding/json: no client-go, which is most
+// of the official Go SDK's 55 MB. It lives apart from package sdk so that stages that never
+// publish do not link an HTTP and TLS stack.
+//
+//	err := publish.Status(k, map[string]any{"message": "waiting for approval"})
+package publish
 
 import (
 	"bytes"
@@ -15,8 +22,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/stagekit/stagekit/sdk"
 )
 
 // The service account files a pod gets when automountServiceAccountToken is on.
@@ -40,7 +50,7 @@ type APIConfig struct {
 
 // InClusterConfig reads the pod's service account (token and CA bundle under dir, usually
 // ServiceAccountDir) and KUBERNETES_SERVICE_HOST/_PORT. Errors say what to check.
-func InClusterConfig(lookup LookupFunc, dir string, read func(string) ([]byte, error)) (APIConfig, error) {
+func InClusterConfig(lookup sdk.LookupFunc, dir string, read func(string) ([]byte, error)) (APIConfig, error) {
 	host, _ := lookup("KUBERNETES_SERVICE_HOST")
 	port, _ := lookup("KUBERNETES_SERVICE_PORT")
 	if host == "" || port == "" {
@@ -60,26 +70,26 @@ func InClusterConfig(lookup LookupFunc, dir string, read func(string) ([]byte, e
 	return APIConfig{Host: "https://" + net.JoinHostPort(host, port), Token: strings.TrimSpace(string(tok)), CA: ca}, nil
 }
 
-// Publish merges values into the live object's status now, so a long stage can show progress
+// Status merges values into the live object's status now, so a long stage can show progress
 // before the pipeline ends. It reads the object, merges the way the status-writer does (each
 // top-level key replaced; conditions merged by type, so the conditions Kratix keeps are not
 // wiped as a JSON merge patch would), and writes the status subresource with the object's
 // resourceVersion, retrying a bounded number of times on conflict. The same rules as
 // status.yaml apply (no kratix key, typed known fields). In a dry run nothing is sent.
-func (s *Status) Publish(values map[string]any) error {
-	if s.k.Env.DryRun {
-		s.k.Log.Info("dry run: status not published (publishing talks to the cluster, a side effect)")
+func Status(k *sdk.Kratix, values map[string]any) error {
+	if k.Env.DryRun {
+		k.Log.Info("dry run: status not published (publishing talks to the cluster, a side effect)")
 		return nil
 	}
-	cfg, err := InClusterConfig(s.k.Env.Lookup, ServiceAccountDir, os.ReadFile)
+	cfg, err := InClusterConfig(k.Env.Lookup, ServiceAccountDir, os.ReadFile)
 	if err != nil {
 		return err
 	}
-	return PublishStatus(s.k.ctx, cfg, s.k.Env, s.k.Log, values)
+	return WithConfig(k.Context(), cfg, k.Env, k.Log, values)
 }
 
-// PublishStatus is Status.Publish with an explicit API configuration.
-func PublishStatus(ctx context.Context, cfg APIConfig, env Env, log *slog.Logger, values map[string]any) error {
+// WithConfig is Status with an explicit API configuration.
+func WithConfig(ctx context.Context, cfg APIConfig, env sdk.Env, log *slog.Logger, values map[string]any) error {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -87,21 +97,9 @@ func PublishStatus(ctx context.Context, cfg APIConfig, env Env, log *slog.Logger
 		log.Info("dry run: status not published (publishing talks to the cluster, a side effect)")
 		return nil
 	}
-	gen := make(map[string]any, len(values))
-	var errs []error
-	for _, k := range sortedKeys(values) {
-		v, err := generic(values[k])
-		if err == nil {
-			err = checkStatusField(k, v)
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		gen[k] = v
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	gen, err := sdk.CheckStatus(values)
+	if err != nil {
+		return err
 	}
 	u, err := objectURL(cfg.Host, env)
 	if err != nil {
@@ -143,7 +141,7 @@ func PublishStatus(ctx context.Context, cfg APIConfig, env Env, log *slog.Logger
 			return fmt.Errorf("cannot publish status to %s: the object kept changing (%d conflicts); try again later", u, attempt+1)
 		}
 		if err == nil {
-			log.Info("published status", "keys", strings.Join(sortedKeys(gen), ","))
+			log.Info("published status", "keys", strings.Join(keys(gen), ","))
 		}
 		return err
 	}
@@ -186,7 +184,7 @@ func mergeStatus(old, add map[string]any) map[string]any {
 	return out
 }
 
-func objectURL(host string, env Env) (string, error) {
+func objectURL(host string, env sdk.Env) (string, error) {
 	var missing []string
 	for _, v := range []struct{ name, val string }{
 		{"KRATIX_OBJECT_VERSION", env.ObjectVersion}, {"KRATIX_CRD_PLURAL", env.CRDPlural}, {"KRATIX_OBJECT_NAME", env.ObjectName},
@@ -233,7 +231,7 @@ type apiCall struct {
 	client *http.Client
 	token  string
 	url    string
-	env    Env
+	env    sdk.Env
 }
 
 func (a apiCall) do(ctx context.Context, method string, body []byte) (map[string]any, error) {
@@ -294,7 +292,7 @@ func apiMessage(data []byte) string {
 	return s
 }
 
-func rbacSnippet(env Env) string {
+func rbacSnippet(env sdk.Env) string {
 	group := env.ObjectGroup
 	if group == "" {
 		group = `""`
@@ -305,4 +303,13 @@ func rbacSnippet(env Env) string {
         - apiGroups: [%s]
           resources: [%s/status]
           verbs: [get, update]`, group, env.CRDPlural)
+}
+
+func keys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,4 +1,4 @@
-package sdk
+package publish
 
 import (
 	"context"
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stagekit/stagekit/sdk"
 )
 
 // fakeAPI is an API server holding one object, recording every request.
@@ -113,19 +114,19 @@ func appObject() map[string]any {
 	}
 }
 
-var resourceEnv = Env{WorkflowType: "resource", WorkflowAction: "configure", ObjectGroup: "marketplace.kratix.io", ObjectVersion: "v1",
+var resourceEnv = sdk.Env{WorkflowType: "resource", WorkflowAction: "configure", ObjectGroup: "marketplace.kratix.io", ObjectVersion: "v1",
 	ObjectName: "todo", ObjectNamespace: "team-a", CRDPlural: "apps"}
 
-func publishTo(t *testing.T, f *fakeAPI, env Env, values map[string]any) error {
+func publishTo(t *testing.T, f *fakeAPI, env sdk.Env, values map[string]any) error {
 	srv, ca := newTLSAPI(t, f)
-	return PublishStatus(context.Background(), APIConfig{Host: srv.URL, Token: "s3cr3t", CA: ca, Timeout: 2 * time.Second}, env, nil, values)
+	return WithConfig(context.Background(), APIConfig{Host: srv.URL, Token: "s3cr3t", CA: ca, Timeout: 2 * time.Second}, env, nil, values)
 }
 
 func TestPublishMergesConditionsByTypeAndKeepsTheRest(t *testing.T) {
 	f := &fakeAPI{obj: appObject()}
 	err := publishTo(t, f, resourceEnv, map[string]any{
 		"message":    "waiting for approval",
-		"conditions": []Condition{{Type: "Approved", Status: "False", Reason: "Waiting"}},
+		"conditions": []sdk.Condition{{Type: "Approved", Status: "False", Reason: "Waiting"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -153,13 +154,13 @@ func TestPublishMergesConditionsByTypeAndKeepsTheRest(t *testing.T) {
 func TestPublishURLs(t *testing.T) {
 	cases := []struct {
 		reason string
-		env    Env
+		env    sdk.Env
 		want   string
 	}{
 		{"a namespaced request", resourceEnv, "/apis/marketplace.kratix.io/v1/namespaces/team-a/apps/todo/status"},
-		{"a cluster-scoped Promise", Env{ObjectGroup: "platform.kratix.io", ObjectVersion: "v1alpha1", ObjectName: "app", CRDPlural: "promises", ClusterScoped: true},
+		{"a cluster-scoped Promise", sdk.Env{ObjectGroup: "platform.kratix.io", ObjectVersion: "v1alpha1", ObjectName: "app", CRDPlural: "promises", ClusterScoped: true},
 			"/apis/platform.kratix.io/v1alpha1/promises/app/status"},
-		{"the core group", Env{ObjectVersion: "v1", ObjectName: "x", ObjectNamespace: "ns", CRDPlural: "configmaps"}, "/api/v1/namespaces/ns/configmaps/x/status"},
+		{"the core group", sdk.Env{ObjectVersion: "v1", ObjectName: "x", ObjectNamespace: "ns", CRDPlural: "configmaps"}, "/api/v1/namespaces/ns/configmaps/x/status"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.reason, func(t *testing.T) {
@@ -172,7 +173,7 @@ func TestPublishURLs(t *testing.T) {
 			}
 		})
 	}
-	if _, err := objectURL("https://h", Env{ObjectVersion: "v1", ObjectName: "x", CRDPlural: "apps"}); err == nil || !strings.Contains(err.Error(), "KRATIX_OBJECT_NAMESPACE") {
+	if _, err := objectURL("https://h", sdk.Env{ObjectVersion: "v1", ObjectName: "x", CRDPlural: "apps"}); err == nil || !strings.Contains(err.Error(), "KRATIX_OBJECT_NAMESPACE") {
 		t.Errorf("a namespaced object without namespace must name the variable, got %v", err)
 	}
 }
@@ -257,7 +258,7 @@ func TestPublishErrorsSayWhatToCheck(t *testing.T) {
 func TestPublishTimesOut(t *testing.T) {
 	f := &fakeAPI{obj: appObject(), delay: 500 * time.Millisecond}
 	srv, ca := newTLSAPI(t, f)
-	err := PublishStatus(context.Background(), APIConfig{Host: srv.URL, Token: "t", CA: ca, Timeout: 100 * time.Millisecond}, resourceEnv, nil, map[string]any{"message": "x"})
+	err := WithConfig(context.Background(), APIConfig{Host: srv.URL, Token: "t", CA: ca, Timeout: 100 * time.Millisecond}, resourceEnv, nil, map[string]any{"message": "x"})
 	if err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Fatalf("want a timeout error, got %v", err)
 	}
@@ -267,7 +268,7 @@ func TestPublishRejectsAServerItDoesNotTrust(t *testing.T) {
 	f := &fakeAPI{obj: appObject()}
 	srv, _ := newTLSAPI(t, f)
 	_, otherCA := newTLSAPI(t, &fakeAPI{})
-	err := PublishStatus(context.Background(), APIConfig{Host: srv.URL, Token: "t", CA: otherCA, Timeout: time.Second}, resourceEnv, nil, map[string]any{"message": "x"})
+	err := WithConfig(context.Background(), APIConfig{Host: srv.URL, Token: "t", CA: otherCA, Timeout: time.Second}, resourceEnv, nil, map[string]any{"message": "x"})
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("want a certificate error, got %v", err)
 	}
@@ -275,7 +276,7 @@ func TestPublishRejectsAServerItDoesNotTrust(t *testing.T) {
 
 func TestInClusterConfig(t *testing.T) {
 	dir := t.TempDir()
-	env := MapEnv(map[string]string{"KUBERNETES_SERVICE_HOST": "10.0.0.1", "KUBERNETES_SERVICE_PORT": "443"})
+	env := sdk.MapEnv(map[string]string{"KUBERNETES_SERVICE_HOST": "10.0.0.1", "KUBERNETES_SERVICE_PORT": "443"})
 	if _, err := InClusterConfig(env, dir, os.ReadFile); err == nil || !strings.Contains(err.Error(), "automountServiceAccountToken is off") {
 		t.Errorf("no token: want the automount hint, got %v", err)
 	}
@@ -288,21 +289,21 @@ func TestInClusterConfig(t *testing.T) {
 	if diff := cmp.Diff(APIConfig{Host: "https://10.0.0.1:443", Token: "tok", CA: []byte("pem")}, cfg); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
-	if _, err := InClusterConfig(MapEnv(nil), dir, os.ReadFile); err == nil || !strings.Contains(err.Error(), "not running in a pod") {
+	if _, err := InClusterConfig(sdk.MapEnv(nil), dir, os.ReadFile); err == nil || !strings.Contains(err.Error(), "not running in a pod") {
 		t.Errorf("no service host: want 'not running in a pod', got %v", err)
 	}
 }
 
-func TestStatusPublishInADryRunNeedsNoCluster(t *testing.T) {
+func TestStatusInADryRunNeedsNoCluster(t *testing.T) {
 	env := resourceEnv
 	env.DryRun = true
-	k := New(context.Background(), nil, env, nil)
-	if err := k.Status.Publish(map[string]any{"message": "x"}); err != nil {
+	k := sdk.New(context.Background(), nil, env, nil)
+	if err := Status(k, map[string]any{"message": "x"}); err != nil {
 		t.Fatalf("a dry run must skip publishing, got %v", err)
 	}
 	env.DryRun = false
-	k = New(context.Background(), nil, env, nil)
-	if err := k.Status.Publish(map[string]any{"message": "x"}); err == nil || !strings.Contains(err.Error(), "not running in a pod") {
+	k = sdk.New(context.Background(), nil, env, nil)
+	if err := Status(k, map[string]any{"message": "x"}); err == nil || !strings.Contains(err.Error(), "not running in a pod") {
 		t.Fatalf("outside a pod: want a clear error, got %v", err)
 	}
 }
