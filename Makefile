@@ -1,25 +1,62 @@
 # stagekit — build, test and run the five Kratix pipeline stages.
 GO ?= go
-STAGES := enforce-tags replica-migration terraform-generate secret-forbidder label-injector
+VERSION ?= v0.1.0
+REGISTRY ?= ghcr.io/stagekit
+CONTAINER_TOOL ?= docker
+BASE_IMAGE ?= gcr.io/distroless/static-debian12:nonroot
+PLATFORMS ?= linux/amd64 linux/arm64
 
-.PHONY: all build test lint fmt vet bench fuzz demo clean
+# stage binary name -> package directory
+STAGES := enforce-tags replica-migration terraform-generate secret-forbidder label-injector
+pkg_enforce-tags := enforcetags
+pkg_replica-migration := replicamigration
+pkg_terraform-generate := terraformgenerate
+pkg_secret-forbidder := secretforbidder
+pkg_label-injector := labelinjector
+
+.PHONY: all build test vet lint fmt bench fuzz demo images push clean
 
 all: build
 
 build:
 	@mkdir -p bin
 	@for s in $(STAGES); do \
-		if [ -d stages/$$s/cmd/$$s ]; then $(GO) build -trimpath -o bin/$$s ./stages/$$s/cmd/$$s || exit 1; fi; \
+		case $$s in \
+		enforce-tags) p=enforcetags;; replica-migration) p=replicamigration;; terraform-generate) p=terraformgenerate;; \
+		secret-forbidder) p=secretforbidder;; label-injector) p=labelinjector;; esac; \
+		if [ -d stages/$$p/cmd/$$s ]; then CGO_ENABLED=0 $(GO) build -trimpath -o bin/$$s ./stages/$$p/cmd/$$s || exit 1; fi; \
 	done
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/custom-stage ./examples/custom-stage
 
+# The test command of the README: formatting, vet, every test (fuzz seed corpora included).
 test: vet
 	$(GO) test -count=1 ./...
 
 vet:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 lint: vet
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Go benchmarks of the SDK's hot paths and of each stage.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Run every fuzz target for FUZZTIME each (seed corpora already run in make test).
+FUZZTIME ?= 60s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+demo: build
+	@./scripts/demo.sh
 
 clean:
 	rm -rf bin
