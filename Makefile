@@ -58,5 +58,12 @@ fuzz:
 demo: build
 	@./scripts/demo.sh
 
+# Images for every stage and platform (CONTAINER_TOOL=docker|podman, BASE_IMAGE, REGISTRY, VERSION).
+images:
+	CONTAINER_TOOL=$(CONTAINER_TOOL) REGISTRY=$(REGISTRY) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) PLATFORMS="$(PLATFORMS)" ./scripts/images.sh
+
+push:
+	PUSH=1 CONTAINER_TOOL=$(CONTAINER_TOOL) REGISTRY=$(REGISTRY) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) PLATFORMS="$(PLATFORMS)" ./scripts/images.sh
+
 clean:
 	rm -rf bin
