@@ -1,0 +1,147 @@
+package examples
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stagekit/stagekit/sdk/schema"
+	"github.com/stagekit/stagekit/sdk/yamldoc"
+)
+
+var promiseCRD = filepath.Join("..", "..", "shared", "acceptance", "fixtures", "kratix", "crds", "platform.kratix.io_promises.yaml")
+
+func promises(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("*", "promise.yaml"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("want the example promise.yaml files, got %v (%v)", files, err)
+	}
+	return files
+}
+
+func TestPromisesValidateAgainstTheKratixPromiseCRD(t *testing.T) {
+	crd, err := os.ReadFile(promiseCRD)
+	if err != nil {
+		t.Skipf("Kratix Promise CRD not available: %v", err)
+	}
+	s, err := schema.Load(crd, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range promises(t) {
+		t.Run(p, func(t *testing.T) {
+			doc := parse(t, p)
+			spec, err := doc.Get("spec")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range s.ValidateSpec(spec) {
+				t.Errorf("%s: %s", p, v)
+			}
+			if k, _ := doc.GetString("kind"); k != "Promise" {
+				t.Errorf("%s: kind is %q, want Promise", p, k)
+			}
+		})
+	}
+}
+
+// The image references must be what `make images` tags: $(REGISTRY)/<stage>:$(VERSION).
+func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry := makeVar(t, mk, "REGISTRY")
+	version := makeVar(t, mk, "VERSION")
+	stages := strings.Fields(makeVar(t, mk, "STAGES"))
+	imageRe := regexp.MustCompile(`image:\s*(\S+)`)
+	used := 0
+	for _, p := range promises(t) {
+		data, _ := os.ReadFile(p)
+		for _, m := range imageRe.FindAllStringSubmatch(string(data), -1) {
+			img := m[1]
+			if !strings.HasPrefix(img, "ghcr.io/stagekit/") {
+				continue
+			}
+			used++
+			name, tag, _ := strings.Cut(strings.TrimPrefix(img, registry+"/"), ":")
+			if !strings.HasPrefix(img, registry+"/") || tag != version || !contains(stages, name) {
+				t.Errorf("%s: image %s is not one of the %s/<stage>:%s images make builds (stages %v)", p, img, registry, version, stages)
+			}
+		}
+	}
+	if used < 5 {
+		t.Errorf("the examples reference %d stagekit images; want every stage shown", used)
+	}
+}
+
+func parse(t *testing.T, name string) yamldoc.Node {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := yamldoc.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Docs()[0].Root()
+}
+
+func makeVar(t *testing.T, mk []byte, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + name + `\s*\??:?=\s*(.+)$`).FindSubmatch(mk)
+	if m == nil {
+		t.Fatalf("Makefile has no %s", name)
+	}
+	return strings.TrimSpace(string(m[1]))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Example requests must be valid for their Promise's API.
+func TestRequestsValidateAgainstTheirPromise(t *testing.T) {
+	checked := 0
+	for _, p := range promises(t) {
+		dir := filepath.Dir(p)
+		promise, _ := os.ReadFile(p)
+		s, err := schema.Load(promise, "")
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		reqs, _ := filepath.Glob(filepath.Join(dir, "request*.yaml"))
+		for _, r := range reqs {
+			data, _ := os.ReadFile(r)
+			f, err := yamldoc.Parse(r, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Docs() {
+				if d.Empty() {
+					continue
+				}
+				spec, err := d.Root().Get("spec")
+				if err != nil {
+					t.Fatalf("%s:%d: %v", r, d.Line(), err)
+				}
+				for _, v := range s.ValidateSpec(spec) {
+					t.Errorf("%s:%d: %s", r, d.Line(), v)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("checked %d example requests, want the vm fleet and the app", checked)
+	}
+}
