@@ -1,0 +1,99 @@
+// Package secretforbidder is the secret-forbidder stage: it stops a Kratix pipeline before a
+// plaintext Secret reaches a state store, or removes the offending documents (MODE=remove).
+package secretforbidder
+
+import (
+	"errors"
+
+	"github.com/stagekit/stagekit/sdk"
+)
+
+// Stage is the secret-forbidder stage. It runs in configure workflows of both types (a
+// Promise's dependencies can carry Secrets too) and skips delete workflows, whose output Kratix
+// ignores.
+var Stage = sdk.Stage[Config]{
+	Name:    "secret-forbidder",
+	Summary: "fails the pipeline when /kratix/output holds a plaintext Secret (or removes it with MODE=remove)",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure, sdk.PromiseConfigure},
+	Run:     run,
+}
+
+// checked is a file holding objects to remove, kept until every file was read so that a
+// malformed file later in the tree leaves the output untouched.
+type checked struct {
+	mf    *sdk.ManifestFile
+	found []finding
+}
+
+func run(k *sdk.Kratix, cfg *Config) error {
+	p, err := compile(cfg)
+	if err != nil {
+		return err
+	}
+	files, err := k.Output.Files()
+	var errs []error
+	if err != nil {
+		// Fails closed: a link out of /kratix/output, a loop or a dangling link may hide a Secret.
+		errs = append(errs, err)
+	}
+	d := detector{p: p}
+	names := map[string][]string{} // real file -> every name it is reached by
+	var pending []checked
+	var nFiles, nViolations, nAllowed int
+	for _, f := range files {
+		kust := isKustomization(f.Name)
+		if !f.IsManifest() && !kust {
+			continue
+		}
+		names[f.Real] = append(names[f.Real], f.Name)
+		if len(names[f.Real]) > 1 {
+			continue // the same file through another symlink: checked once
+		}
+		mf, err := k.Output.Open(f.Name)
+		if err != nil {
+			errs = append(errs, err) // fails closed: an unparsable file may hide a Secret
+			continue
+		}
+		nFiles++
+		var bad []finding
+		for _, fd := range d.file(mf.Documents(), kust) {
+			at := sdk.Location{File: mf.Path, Line: fd.line}
+			if !p.violates(fd) {
+				nAllowed++
+				k.Infof(at, "%s allowed by %s", fd, allowedBy(p, fd))
+				continue
+			}
+			nViolations++
+			bad = append(bad, fd)
+			if !p.remove {
+				k.Errorf(at, "%s", fd)
+			}
+		}
+		if len(bad) > 0 && p.remove {
+			pending = append(pending, checked{mf, bad})
+		}
+	}
+	if len(errs) > 0 {
+		if nViolations > 0 && !p.remove {
+			k.Log.Error(hint)
+		}
+		return errors.Join(errs...)
+	}
+	if !p.remove {
+		if nViolations > 0 {
+			k.Log.Error(hint)
+		}
+		k.Summarize("checked %s: %s forbidden, %s allowed", count(nFiles, "manifest file"), count(nViolations, "object"), count(nAllowed, "object"))
+		return nil
+	}
+	removed, err := removeAll(k, pending, names)
+	k.Summarize("removed %s from %s; %s allowed", count(nViolations, "object"), count(removed, "file"), count(nAllowed, "object"))
+	return err
+}
+
+func allowedBy(p *policy, f finding) string {
+	if f.empty && p.allowEmpty {
+		return "ALLOW_EMPTY (no data, no stringData)"
+	}
+	return "ALLOW"
+}
