@@ -1,0 +1,104 @@
+package labelinjector
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk"
+	"github.com/stagekit/stagekit/sdk/fieldpath"
+	"github.com/stagekit/stagekit/sdk/yamldoc"
+)
+
+var metadataLabels = path("metadata", "labels")
+
+// injector labels the objects of one run and counts what it changed.
+type injector struct {
+	k    *sdk.Kratix
+	cfg  *Config
+	sets labelSets
+	dirs map[string]bool
+
+	objects, files, overrides int
+}
+
+func (in *injector) file(f *sdk.ManifestFile) error {
+	set := in.sets.Plain
+	if in.inComponentDir(f.Name) {
+		set = in.sets.Component
+	}
+	var errs []error
+	changed := false
+	for _, m := range f.Manifests() {
+		c, err := in.object(m, set)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if c {
+			in.objects++
+			changed = true
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if changed {
+		in.files++
+	}
+	return nil
+}
+
+func (in *injector) inComponentDir(name string) bool {
+	top, _, nested := strings.Cut(name, "/")
+	return nested && in.dirs[top]
+}
+
+// object stamps set on one object: its metadata.labels, then the templates and selectors the
+// settings include. It reports whether anything changed.
+func (in *injector) object(m *sdk.Manifest, set []label) (bool, error) {
+	changed := false
+	var errs []error
+	for _, base := range append([]fieldpath.Path{metadataLabels}, targets(m, in.cfg)...) {
+		for _, l := range set {
+			c, err := in.set(m, base, l)
+			if err != nil {
+				errs = append(errs, err)
+				break // the same map would fail again for the next label
+			}
+			changed = changed || c
+		}
+	}
+	return changed, errors.Join(errs...)
+}
+
+// set writes one label into the labels map at base, logging a value it overwrites.
+func (in *injector) set(m *sdk.Manifest, base fieldpath.Path, l label) (bool, error) {
+	p := base.Child(fieldpath.Key(l.Key))
+	cur, err := m.LookupPath(p)
+	had := err == nil
+	if had && cur.Kind() == yamldoc.ScalarKind && cur.Tag() == "!!str" {
+		if s, _ := cur.GetString(""); s == l.Value {
+			return false, nil
+		}
+	}
+	if err := m.SetPath(p, l.Value); err != nil {
+		return false, err
+	}
+	if had {
+		in.overrides++
+		in.k.Infof(sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()}, "label overwritten: %s → %q", oldValue(cur), l.Value)
+	}
+	return true, nil
+}
+
+// oldValue shows what a label held, quoted when it was a string.
+func oldValue(n yamldoc.Node) string {
+	if n.Kind() == yamldoc.ScalarKind && n.Tag() == "!!str" {
+		s, _ := n.GetString("")
+		return fmt.Sprintf("%q", s)
+	}
+	if v, err := n.Value(); err == nil {
+		return fmt.Sprint(v)
+	}
+	return n.Kind().String()
+}

@@ -1,0 +1,93 @@
+package labelinjector
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk"
+)
+
+func run(k *sdk.Kratix, cfg *Config) error {
+	dirs, err := componentDirs(cfg.ComponentDirs)
+	if err != nil {
+		return err
+	}
+	if cfg.IncludeSelectors && !cfg.IncludeTemplates {
+		return sdk.Misconfigured("INCLUDE_SELECTORS=true needs INCLUDE_TEMPLATES=true: selectors carrying labels the pod templates lack match no pod, and the API server refuses such workloads")
+	}
+	o, err := resolveOwner(k)
+	if err != nil {
+		return err
+	}
+	sets, err := buildLabels(o, cfg)
+	if err != nil {
+		return err
+	}
+	// Every bad value is reported before any file is touched: a failed run writes nothing.
+	if bad := invalidValues(sets, len(dirs) > 0); len(bad) > 0 {
+		for _, b := range bad {
+			k.Errorf(sdk.Location{}, "%s", b)
+		}
+		return nil
+	}
+	if err := checkParse(k); err != nil {
+		return err
+	}
+	if cfg.IncludeSelectors {
+		k.Warnf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
+	}
+	inj := &injector{k: k, cfg: cfg, sets: sets, dirs: dirs}
+	err = k.Output.EachManifestFile(inj.file)
+	k.Summarize("labelled %s in %s (%s overwritten)", plural(inj.objects, "object"), plural(inj.files, "file"), plural(inj.overrides, "label"))
+	return err
+}
+
+// checkParse parses every manifest file before any is edited, so a malformed file stops the
+// run with nothing written. Documents that are not objects are warned about here, once.
+func checkParse(k *sdk.Kratix) error {
+	files, err := k.Output.Files()
+	errs := []error{err}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if !f.IsManifest() || seen[f.Real] {
+			continue
+		}
+		seen[f.Real] = true
+		mf, err := k.Output.Open(f.Name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, at := range mf.NonObjects() {
+			k.Warnf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// componentDirs normalises COMPONENT_DIRS the way the work-writer reads a selector directory:
+// one path segment, "platform", "platform/" and "./platform" being the same.
+func componentDirs(in []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	var bad []string
+	for _, d := range in {
+		clean := strings.TrimSuffix(strings.TrimPrefix(d, "./"), "/")
+		if clean == "" || clean == "." || clean == ".." || strings.ContainsAny(clean, "/\\") {
+			bad = append(bad, fmt.Sprintf("%q is not a top-level directory of the output (one path segment, like platform)", d))
+			continue
+		}
+		out[clean] = true
+	}
+	if len(bad) > 0 {
+		return nil, sdk.Misconfigured("COMPONENT_DIRS: %s", strings.Join(bad, "; "))
+	}
+	return out, nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
