@@ -1,0 +1,77 @@
+package replicamigration
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/stagekit/stagekit/sdk"
+)
+
+// apply is the second pass: it makes the planned edits. Only edited documents are rewritten
+// (the SDK splices them, keeping comments and quoting); every other byte stays.
+func apply(k *sdk.Kratix, p *plan) error {
+	// Only the files with an edit are parsed again, in name order, one at a time.
+	var errs []error
+	for _, real := range sortedKeys(p.editedFiles()) {
+		f, err := k.Output.Open(p.names[real])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, m := range f.Manifests() {
+			e, ok := p.edits[pos{file: real, doc: m.Document(), item: m.ListItem()}]
+			if !ok {
+				continue
+			}
+			if err := e.apply(k, m); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if _, err := f.Save(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (p *plan) editedFiles() map[string]bool {
+	out := map[string]bool{}
+	for at := range p.edits {
+		out[at.file] = true
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (e edit) apply(k *sdk.Kratix, m *sdk.Manifest) error {
+	at := m.AtPath(e.field)
+	if err := m.Set(e.field, e.to); err != nil {
+		return err
+	}
+	from := fmt.Sprint(e.from)
+	if !e.fromSet {
+		from = "unset (1)"
+	}
+	if e.field == "spec.replicas" {
+		k.Infof(at, "%s: replicas %s -> %d (%s)", kindName(m), from, e.to, e.reason)
+		return nil
+	}
+	msg := fmt.Sprintf("%s: minReplicas %s -> %d", kindName(m), from, e.to)
+	if e.maxTo != e.maxFrom {
+		if err := m.Set("spec.maxReplicas", e.maxTo); err != nil {
+			return err
+		}
+		msg += fmt.Sprintf(", maxReplicas %d -> %d", e.maxFrom, e.maxTo)
+	}
+	k.Infof(at, "%s (%s)", msg, e.reason)
+	return nil
+}
