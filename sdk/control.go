@@ -49,13 +49,21 @@ func parseControl(root yamldoc.Node) (ControlState, error) {
 		st.Suspend = b
 	}
 	if root.Has("retryAfter") {
+		n, _ := root.Lookup("retryAfter")
 		s, err := root.GetString("retryAfter")
 		if err != nil {
-			return st, err
+			// A bare number (retryAfter: 5) deserves the duration message, not a type error.
+			if n.Kind() != yamldoc.ScalarKind {
+				return st, err
+			}
+			v, verr := n.Value()
+			if verr != nil {
+				return st, err
+			}
+			s = fmt.Sprint(v)
 		}
 		d, err := ParseRetryAfter(s)
 		if err != nil {
-			n, _ := root.Lookup("retryAfter")
 			return st, Errorf(Location{File: ControlFile, Line: n.Line(), Path: "retryAfter"}, "%v", err)
 		}
 		st.RetryAfter = d

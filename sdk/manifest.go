@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -16,6 +17,8 @@ type ManifestFile struct {
 	file     *yamldoc.File
 	o        *Output
 	removals []*Manifest
+	disk     []byte // the file's bytes as last read or written; nil once removed
+	removed  bool
 }
 
 // Documents are the file's documents, including the ones that are not Kubernetes objects.
@@ -67,8 +70,20 @@ func isObject(n yamldoc.Node) bool {
 	return err1 == nil && err2 == nil && av != "" && k != ""
 }
 
-// Changed reports whether an edit or removal is pending.
-func (f *ManifestFile) Changed() bool { return len(f.removals) > 0 || f.file.Changed() }
+// Changed reports whether an edit or removal is pending: whether Save would write.
+func (f *ManifestFile) Changed() bool {
+	if len(f.removals) > 0 {
+		return true
+	}
+	if !f.file.Changed() {
+		return false
+	}
+	if len(f.file.Docs()) == 0 {
+		return !f.removed
+	}
+	data, err := f.file.Bytes()
+	return err != nil || !bytes.Equal(data, f.disk)
+}
 
 // Save writes the file if it changed: edited documents spliced, other documents byte for byte.
 // A file left with no document is removed. It reports whether anything was written.
@@ -79,14 +94,30 @@ func (f *ManifestFile) Save() (bool, error) {
 	if !f.file.Changed() {
 		return false, nil
 	}
+	if len(f.file.Docs()) == 0 {
+		if f.removed {
+			return false, nil
+		}
+		if err := f.o.k.FS.Remove(f.Real); err != nil {
+			return false, err
+		}
+		f.removed, f.disk = true, nil
+		return true, nil
+	}
 	data, err := f.file.Bytes()
 	if err != nil {
 		return false, err
 	}
-	if len(f.file.Docs()) == 0 {
-		return true, f.o.k.FS.Remove(f.Real)
+	// An edit that gives back the same bytes (a label set to the value it had), or a second
+	// Save with no new edit, writes nothing: unchanged files are never rewritten.
+	if !f.removed && bytes.Equal(data, f.disk) {
+		return false, nil
 	}
-	return true, f.o.k.FS.WriteFile(f.Real, data)
+	if err := f.o.k.FS.WriteFile(f.Real, data); err != nil {
+		return false, err
+	}
+	f.removed, f.disk = false, data
+	return true, nil
 }
 
 func (f *ManifestFile) applyRemovals() error {

@@ -147,7 +147,7 @@ func (o *Output) open(f OutputFile) (*ManifestFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ManifestFile{OutputFile: f, file: doc, o: o}, nil
+	return &ManifestFile{OutputFile: f, file: doc, o: o, disk: data}, nil
 }
 
 // EachManifestFile parses every manifest file of the output and calls fn with it, then saves

@@ -50,6 +50,10 @@ func Golden(t *testing.T, r Runner, dir string) {
 	if n == 0 {
 		t.Fatalf("no golden cases in %s", dir)
 	}
+	if *update {
+		// The whole test, not only its cases, reads as skipped: nothing was checked.
+		t.Skipf("updated the golden files of %d cases in %s; run again without -update to check them", n, dir)
+	}
 }
 
 // LoadFixture reads a golden case directory's "before" half.

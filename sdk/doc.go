@@ -1,0 +1,59 @@
+// Package sdk is stagekit's SDK for Kratix pipeline stages: everything a stage needs to honour
+// the /kratix contract, with no client-go or Kratix dependency, and testable in memory.
+//
+// # A stage
+//
+// A stage declares its settings once, on a struct, and its work as a function:
+//
+//	type Config struct {
+//		Environment string `env:"ENVIRONMENT" default:"dev" help:"destination label"`
+//	}
+//
+//	var stage = sdk.Stage[Config]{Name: "my-stage", Run: run}
+//
+//	func main() { stage.Main() }
+//
+// Stage.Main binds the settings from env vars and flags (--help lists them), reads the KRATIX_*
+// environment (Env), skips workflows the stage does not act on with one log line, logs with
+// log/slog to stderr (LOG_FORMAT=json for JSON), recovers panics, prints one summary line and
+// exits 0 (ok), 1 (a rule is broken) or 2 (misconfigured). --kratix-dir or KRATIX_DIR relocates
+// /kratix for local runs. Stage.Execute does the same in memory for tests; package
+// sdk/stagetest wraps it with fixtures, chains of stages, goldens and idempotency checks.
+//
+// # The pod
+//
+// Run receives a *Kratix, the stage's view of its pod:
+//
+//	obj, err := k.Object()                       // input/object.yaml: the request or the Promise
+//	image, err := obj.GetString("spec.image")    // typed getters; errors name file, line and path
+//	k.Output.WriteObject("app.yaml", deployment) // output/: atomic, 0644, never outside output/
+//	k.Output.EachManifest(func(m *sdk.Manifest) error { _, _, err := m.SetLabel("team", "a"); return err })
+//	k.Status.SetMessage("ready")                 // metadata/status.yaml, merged as Kratix merges it
+//	k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": "dev"}})
+//	k.Control.RetryAfter(5*time.Minute, "waiting for the database")
+//
+// Edits keep what they do not change: a manifest file with no edit keeps its bytes and is not
+// rewritten, and in an edited file the other documents keep theirs (see package yamldoc).
+// Status and destination selectors are read, merged and written on every call, so what earlier
+// stages wrote is never clobbered, and the rules of the work-writer and the status-writer are
+// checked on the call that breaks them. Problems are reported with their location
+// (Kratix.Errorf, or a returned error) so a stage can report every one before it fails.
+//
+// # Paths
+//
+// One path syntax addresses values everywhere in the SDK (getters, Set, Delete, status,
+// diagnostics); it is defined by package fieldpath:
+//
+//	spec.replicas                              map keys separated by dots
+//	spec.template.spec.containers[0].image     [N] indexes a list
+//	metadata.labels.app\.kubernetes\.io/name   a backslash escapes . [ ] and \ in a key
+//	metadata.labels["app.kubernetes.io/name"]  or quote the key in brackets
+//
+// Digits after a dot are a map key ("data.0"), never an index; the empty path is the root.
+//
+// # Files
+//
+// Every read and write goes through an fsys.FS rooted at the kratix directory: the disk in a
+// pod, an fsys.MemFS in tests. Names in messages are relative to it (output/app.yaml:12), as a
+// person reading the pod's logs recognises them.
+package sdk

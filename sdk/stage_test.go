@@ -1,0 +1,216 @@
+package sdk
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type testConfig struct {
+	MinReplicas int    `env:"MIN_REPLICAS" default:"2" help:"lowest replica count"`
+	Target      string `env:"TARGET" default:"$(KRATIX_OBJECT_NAME)-x" help:"where to go"`
+}
+
+// runStage executes a stage in memory and returns its result and log lines.
+func runStage(t *testing.T, st Stage[testConfig], env map[string]string, args ...string) (Result, []string, string) {
+	t.Helper()
+	var stderr, stdout bytes.Buffer
+	res := st.Execute(Invocation{Args: args, Env: MapEnv(env), FS: pod(t, map[string]string{ObjectFile: "kind: A\n"}), Stderr: &stderr, Stdout: &stdout})
+	lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+	return res, lines, stdout.String()
+}
+
+var configure = map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure", "KRATIX_OBJECT_NAME": "web"}
+
+func withEnv(extra map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range configure {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+func TestStageSettings(t *testing.T) {
+	tests := []struct {
+		reason string
+		env    map[string]string
+		args   []string
+		want   testConfig
+	}{
+		{"defaults, with $(KRATIX_*) expanded", configure, nil, testConfig{2, "web-x"}},
+		{"env", withEnv(map[string]string{"MIN_REPLICAS": "3", "TARGET": "t"}), nil, testConfig{3, "t"}},
+		{"a flag wins over env", withEnv(map[string]string{"MIN_REPLICAS": "3"}), []string{"--min-replicas", "5"}, testConfig{5, "web-x"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			var got testConfig
+			st := Stage[testConfig]{Name: "s", Run: func(_ *Kratix, c *testConfig) error { got = *c; return nil }}
+			res, lines, _ := runStage(t, st, tc.env, tc.args...)
+			if res.ExitCode != 0 {
+				t.Fatalf("exit %d: %v", res.ExitCode, lines)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("-want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStageExits(t *testing.T) {
+	ok := func(*Kratix, *testConfig) error { return nil }
+	tests := []struct {
+		reason string
+		stage  Stage[testConfig]
+		env    map[string]string
+		args   []string
+		code   int
+		log    []string // the log lines, exactly
+		stdout string   // a substring of stdout
+	}{
+		{"--help lists the settings and their defaults, exit 0", Stage[testConfig]{Name: "s", Summary: "does s", Run: ok}, configure, []string{"--help"}, ExitOK,
+			[]string{""}, "MIN_REPLICAS"},
+		{"a bad setting exits 2", Stage[testConfig]{Name: "s", Run: ok}, withEnv(map[string]string{"MIN_REPLICAS": "many"}), nil, ExitMisconfigured,
+			nil, ""},
+		{"a bad KRATIX_DRY_RUN exits 2", Stage[testConfig]{Name: "s", Run: ok}, withEnv(map[string]string{"KRATIX_DRY_RUN": "maybe"}), nil, ExitMisconfigured,
+			[]string{`ERROR s: KRATIX_DRY_RUN="maybe": want true or false`, "ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"}, ""},
+		{"a delete workflow is skipped with one line, exit 0", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("must not run") }},
+			map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "delete"}, nil, ExitOK,
+			[]string{"INFO s: skipped: acts on resource configure workflows only, this is a resource delete workflow"}, ""},
+		{"a promise workflow is skipped with one line, exit 0", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("must not run") }},
+			map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"}, nil, ExitOK,
+			[]string{"INFO s: skipped: acts on resource configure workflows only, this is a promise configure workflow"}, ""},
+		{"a stage acting on promise workflows runs in one", Stage[testConfig]{Name: "s", Acts: []Workflow{PromiseConfigure}, Run: ok},
+			map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"}, nil, ExitOK,
+			[]string{"INFO s: done: 0 files written in output, 0 files in metadata"}, ""},
+		{"outside Kratix a resource configure run is assumed, and said", Stage[testConfig]{Name: "s", Run: ok}, nil, nil, ExitOK,
+			[]string{"INFO s: KRATIX_WORKFLOW_TYPE and KRATIX_WORKFLOW_ACTION are not set: assuming a resource configure run outside Kratix",
+				"INFO s: done: 0 files written in output, 0 files in metadata"}, ""},
+		{"a panic is recovered into an error, exit 1", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("boom") }}, configure, nil, ExitRuleBroken,
+			[]string{"ERROR s: internal error: boom (this is a bug in s; please report it with the input that caused it)",
+				"ERROR s: failed: 1 error; 0 files written in output, 0 files in metadata"}, ""},
+		{"Misconfigured from Run exits 2", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
+			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2)"}, ""},
+		{"every reported problem is logged, then one summary line", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
+			k.Warnf(Location{File: "output/a.yaml", Line: 3}, "odd")
+			k.Errorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")
+			if err := k.Output.Write("a.yaml", []byte("x: 1\n")); err != nil {
+				return err
+			}
+			k.Summarize("checked 1 file")
+			return Errorf(Location{File: "output/b.yaml", Line: 1}, "worse")
+		}}, configure, nil, ExitRuleBroken,
+			[]string{"WARN s: output/a.yaml:3: odd", "ERROR s: output/a.yaml:7: spec.x: bad", "ERROR s: output/b.yaml:1: worse",
+				"ERROR s: failed: 2 errors; checked 1 file; 1 file written in output, 0 files in metadata; 1 warning"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			res, lines, stdout := runStage(t, tc.stage, tc.env, tc.args...)
+			if res.ExitCode != tc.code {
+				t.Errorf("exit %d, want %d; log:\n%s", res.ExitCode, tc.code, strings.Join(lines, "\n"))
+			}
+			if tc.log != nil {
+				if diff := cmp.Diff(tc.log, lines); diff != "" {
+					t.Errorf("log -want +got:\n%s", diff)
+				}
+			}
+			if !strings.Contains(stdout, tc.stdout) {
+				t.Errorf("stdout %q does not contain %q", stdout, tc.stdout)
+			}
+			if n := len(lines); tc.code == ExitMisconfigured && !strings.HasPrefix(lines[n-1], "ERROR s: failed: misconfigured") {
+				t.Errorf("last line %q is not the summary", lines[n-1])
+			}
+		})
+	}
+}
+
+func TestStageHelpAndBadSettingText(t *testing.T) {
+	st := Stage[testConfig]{Name: "s", Summary: "does s", Run: func(*Kratix, *testConfig) error { return nil }}
+	_, _, stdout := runStage(t, st, nil, "--help")
+	for _, want := range []string{"does s", "MIN_REPLICAS", "--min-replicas", "lowest replica count", "2", "TARGET"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--help does not mention %q:\n%s", want, stdout)
+		}
+	}
+	_, lines, _ := runStage(t, st, withEnv(map[string]string{"MIN_REPLICAS": "many"}))
+	if !strings.Contains(strings.Join(lines, "\n"), "MIN_REPLICAS") || !strings.Contains(strings.Join(lines, "\n"), "many") {
+		t.Errorf("the error does not name the setting and the value:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestStageJSONLogs(t *testing.T) {
+	st := Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
+		k.Warnf(Location{File: "output/a.yaml", Line: 3, Path: "spec"}, "odd")
+		return nil
+	}}
+	_, lines, _ := runStage(t, st, withEnv(map[string]string{"LOG_FORMAT": "json"}))
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", lines)
+	}
+	var got []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", l, err)
+		}
+		got = append(got, m)
+	}
+	want := []map[string]any{
+		{"level": "WARN", "msg": "odd", "stage": "s", "file": "output/a.yaml", "line": float64(3), "path": "spec"},
+		{"level": "INFO", "msg": "done: 0 files written in output, 0 files in metadata; 1 warning", "stage": "s"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
+	}
+}
+
+func TestStageOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"input", "output", "metadata"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "input", "object.yaml"), []byte("apiVersion: v1\nkind: A\nmetadata:\n  name: web\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
+		o, err := k.Object()
+		if err != nil {
+			return err
+		}
+		if err := k.Output.Write("app/"+o.Name()+".yaml", []byte("a: 1\n")); err != nil {
+			return err
+		}
+		return k.Status.SetMessage("ok")
+	}}
+	var logs bytes.Buffer
+	res := st.Execute(Invocation{Args: []string{"--kratix-dir", dir}, Env: MapEnv(configure), Stderr: &logs})
+	if res.ExitCode != 0 {
+		t.Fatalf("exit %d:\n%s", res.ExitCode, logs.String())
+	}
+	for name, want := range map[string]string{"output/app/web.yaml": "a: 1\n", "metadata/status.yaml": "message: ok\n"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+		fi, _ := os.Stat(filepath.Join(dir, name))
+		if fi != nil && fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s mode %v", name, fi.Mode())
+		}
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "output", "app")); fi == nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("output/app: %v", fi)
+	}
+	res = st.Execute(Invocation{Args: []string{"--kratix-dir", filepath.Join(dir, "missing")}, Env: MapEnv(configure), Stderr: &logs})
+	if res.ExitCode != ExitMisconfigured {
+		t.Errorf("a missing kratix dir: exit %d, want 2", res.ExitCode)
+	}
+}

@@ -1,0 +1,179 @@
+package sdk
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestStatusMerge(t *testing.T) {
+	tests := []struct {
+		reason   string
+		before   string // metadata/status.yaml left by earlier stages ("" = no file)
+		env      map[string]string
+		merge    func(s *Status) error
+		want     string
+		wantErr  string
+		warnings []string
+	}{
+		{
+			reason: "no file: the status is created",
+			merge:  func(s *Status) error { return s.SetMessage("ready") },
+			want:   "message: ready\n",
+		},
+		{
+			reason: "an earlier stage's keys, comments and order are kept; a key is replaced wholesale",
+			before: "# from stage one\nendpoint: {host: a, port: 1}\nmessage: old\n",
+			merge: func(s *Status) error {
+				return s.Merge(map[string]any{"message": "new", "endpoint": map[string]any{"host": "b"}, "replicas": 3})
+			},
+			want: "# from stage one\nendpoint:\n  host: b\nmessage: new\nreplicas: 3\n",
+		},
+		{
+			reason:   "a second document left by another tool is kept byte for byte, with a warning",
+			before:   "message: one\n---\nleft: by another tool   # odd\n",
+			merge:    func(s *Status) error { return s.Set("ready", true) },
+			want:     "message: one\nready: true\n---\nleft: by another tool   # odd\n",
+			warnings: []string{"metadata/status.yaml:3: has 2 documents; Kratix reads only the first, so the others are ignored (a stage appended to the file instead of merging)"},
+		},
+		{
+			reason: "conditions merge by type: a known type is replaced in place, a new one appended, the transition time kept when the status did not change",
+			before: "conditions:\n  - type: Ready\n    status: \"True\"\n    lastTransitionTime: \"2024-01-01T00:00:00Z\"\n  - type: Synced\n    status: \"False\"\n",
+			merge: func(s *Status) error {
+				if err := s.SetCondition(Condition{Type: "Ready", Status: "True", Reason: "Deployed"}); err != nil {
+					return err
+				}
+				return s.SetCondition(Condition{Type: "Healthy", Status: "True"})
+			},
+			// A replaced condition is written whole, keys sorted.
+			want: "conditions:\n  - lastTransitionTime: \"2024-01-01T00:00:00Z\"\n    reason: Deployed\n    status: \"True\"\n    type: Ready\n  - type: Synced\n    status: \"False\"\n  - status: \"True\"\n    type: Healthy\n",
+		},
+		{
+			reason:  "the kratix key is refused: the status-writer would fail the pipeline",
+			before:  "message: keep\n",
+			merge:   func(s *Status) error { return s.Set("kratix", map[string]any{"x": 1}) },
+			want:    "message: keep\n",
+			wantErr: "metadata/status.yaml: kratix: the kratix key belongs to Kratix: the status-writer fails the pipeline if a stage sets it",
+		},
+		{
+			reason: "wrongly typed known fields are all refused at once, and nothing is written",
+			merge: func(s *Status) error {
+				return s.Merge(map[string]any{"message": 3, "workflows": "2", "observedGeneration": 1.5, "conditions": map[string]any{"type": "Ready"}, "fine": 1})
+			},
+			wantErr: "metadata/status.yaml: conditions: must be a list of conditions, got a map\n" +
+				"metadata/status.yaml: message: must be a string, got an integer\n" +
+				"metadata/status.yaml: observedGeneration: must be an integer, got a number\n" +
+				"metadata/status.yaml: workflows: must be an integer, got a string",
+		},
+		{
+			reason: "a condition's fields must be strings and its type is required",
+			merge: func(s *Status) error {
+				return s.Merge(map[string]any{"conditions": []any{"Ready", map[string]any{"type": "Ready", "status": true}, map[string]any{"status": "True"}}})
+			},
+			wantErr: "metadata/status.yaml: conditions[0]: must be an object, got a string\n" +
+				"metadata/status.yaml: conditions[1].status: must be a string, got a boolean\n" +
+				"metadata/status.yaml: conditions[2].type: is required: conditions are merged by type",
+		},
+		{
+			reason:   "a promise workflow keeps only message: other keys are written with a warning",
+			env:      map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"},
+			merge:    func(s *Status) error { return s.Merge(map[string]any{"message": "ok", "extra": 1}) },
+			want:     "extra: 1\nmessage: ok\n",
+			warnings: []string{"metadata/status.yaml: extra: Kratix keeps only status.message in promise workflows; extra will be dropped"},
+		},
+		{
+			reason:  "a first document that is not a map is an error",
+			before:  "- a\n",
+			merge:   func(s *Status) error { return s.SetMessage("x") },
+			want:    "- a\n",
+			wantErr: "metadata/status.yaml:1: the first document is a list; Kratix needs a map (fix the stage that wrote it)",
+		},
+		{
+			reason:  "a malformed file names file and line",
+			before:  "message: [x\n",
+			merge:   func(s *Status) error { return s.SetMessage("x") },
+			want:    "message: [x\n",
+			wantErr: "metadata/status.yaml:1: did not find expected ',' or ']'",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			fs := map[string]string{}
+			if tc.before != "" {
+				fs[StatusFile] = tc.before
+			}
+			mem := pod(t, fs)
+			k := kratixOn(t, mem, tc.env)
+			err := tc.merge(k.Status)
+			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
+				t.Errorf("error -want +got:\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.want, files(mem)[StatusFile]); diff != "" {
+				t.Errorf("status.yaml -want +got:\n%s", diff)
+			}
+			var warns []string
+			for _, d := range k.Diagnostics() {
+				warns = append(warns, d.String())
+			}
+			if diff := cmp.Diff(tc.warnings, warns); diff != "" {
+				t.Errorf("warnings -want +got:\n%s", diff)
+			}
+			if err != nil {
+				return
+			}
+			// The same merge again changes no byte.
+			before := files(mem)[StatusFile]
+			c := counting(mem)
+			k2 := kratixOn(t, c, tc.env)
+			if err := tc.merge(k2.Status); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(before, files(mem)[StatusFile]); diff != "" {
+				t.Errorf("second merge changed the file: -first +second:\n%s", diff)
+			}
+			if len(c.writes) != 0 {
+				t.Errorf("second merge rewrote the file %v", c.writes)
+			}
+		})
+	}
+}
+
+func TestStatusRead(t *testing.T) {
+	tests := []struct {
+		reason  string
+		file    *string
+		want    map[string]any
+		wantErr string
+	}{
+		{"a missing file is an empty map", nil, map[string]any{}, ""},
+		{"an empty file is an empty map", ptr(""), map[string]any{}, ""},
+		{"only the first document is read", ptr("message: a\nn: 3\n---\nmessage: b\n"), map[string]any{"message": "a", "n": int64(3)}, ""},
+		{"a scalar is an error", ptr("hello\n"), nil, "metadata/status.yaml:1: the first document is a scalar; Kratix needs a map"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			fs := map[string]string{}
+			if tc.file != nil {
+				fs[StatusFile] = *tc.file
+			}
+			k := kratixOn(t, pod(t, fs), nil)
+			got, err := k.Status.Read()
+			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
+				t.Errorf("error -want +got:\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("-want +got:\n%s", diff)
+			}
+		})
+	}
+	k := kratixOn(t, pod(t, map[string]string{StatusFile: "a: {b: 1}\n"}), nil)
+	if v, err := k.Status.Get("a.b"); v != int64(1) || err != nil {
+		t.Errorf("Get(a.b) = %v, %v", v, err)
+	}
+	if _, err := kratixOn(t, pod(t, nil), nil).Status.Get("a"); err == nil || !strings.HasPrefix(err.Error(), "metadata/status.yaml: a: not found") {
+		t.Errorf("Get on a missing file: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
