@@ -47,11 +47,22 @@ func counting(f fsys.FS) *countingFS {
 	return &countingFS{FS: f, writes: map[string]int{}, removes: map[string]int{}}
 }
 
+// WriteFile counts writes of real files; a staged temporary is counted when it is renamed over
+// its file, which is when the output changes.
 func (c *countingFS) WriteFile(name string, data []byte) error {
-	c.mu.Lock()
-	c.writes[name]++
-	c.mu.Unlock()
+	if !fsys.IsTemp(name) {
+		c.mu.Lock()
+		c.writes[name]++
+		c.mu.Unlock()
+	}
 	return c.FS.WriteFile(name, data)
+}
+
+func (c *countingFS) Rename(oldname, newname string) error {
+	c.mu.Lock()
+	c.writes[newname]++
+	c.mu.Unlock()
+	return c.FS.Rename(oldname, newname)
 }
 
 func (c *countingFS) Remove(name string) error {

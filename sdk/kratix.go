@@ -156,7 +156,18 @@ func (r *recordingFS) Remove(name string) error {
 	return err
 }
 
+func (r *recordingFS) Rename(oldname, newname string) error {
+	err := r.FS.Rename(oldname, newname)
+	if err == nil {
+		r.note(newname)
+	}
+	return err
+}
+
 func (r *recordingFS) note(name string) {
+	if fsys.IsTemp(name) {
+		return // staging is not a change of the output
+	}
 	r.k.mu.Lock()
 	r.k.writes[name] = true
 	r.k.mu.Unlock()

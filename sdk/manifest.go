@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk/fieldpath"
+	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
@@ -17,8 +18,11 @@ type ManifestFile struct {
 	file     *yamldoc.File
 	o        *Output
 	removals []*Manifest
-	disk     []byte // the file's bytes as last read or written; nil once removed
-	removed  bool
+	// staged is what EachManifestFile will commit: stagedWrite of stagedData, or stagedRemove.
+	staged     int
+	stagedData []byte
+	disk       []byte // the file's bytes as last read or written; nil once removed
+	removed    bool
 }
 
 // Documents are the file's documents, including the ones that are not Kubernetes objects.
@@ -142,6 +146,64 @@ func (f *ManifestFile) applyRemovals() error {
 	f.removals = nil
 	return errors.Join(errs...)
 }
+
+// stage writes the file's new content beside it (see EachManifestFile) and reports whether
+// there is anything to commit.
+func (f *ManifestFile) stage() (bool, error) {
+	if err := f.applyRemovals(); err != nil {
+		return false, err
+	}
+	if !f.file.Changed() {
+		return false, nil
+	}
+	if len(f.file.Docs()) == 0 {
+		f.staged = stagedRemove
+		return !f.removed, nil
+	}
+	data, err := f.file.Bytes()
+	if err != nil {
+		return false, err
+	}
+	if !f.removed && bytes.Equal(data, f.disk) {
+		return false, nil
+	}
+	if err := f.o.k.FS.WriteFile(fsys.StagedName(f.Real), data); err != nil {
+		return false, err
+	}
+	f.staged, f.stagedData = stagedWrite, data
+	return true, nil
+}
+
+// commit replaces the file with its staged content (or removes it).
+func (f *ManifestFile) commit() error {
+	switch f.staged {
+	case stagedRemove:
+		if err := f.o.k.FS.Remove(f.Real); err != nil {
+			return err
+		}
+		f.removed, f.disk = true, nil
+	case stagedWrite:
+		if err := f.o.k.FS.Rename(fsys.StagedName(f.Real), f.Real); err != nil {
+			return err
+		}
+		f.removed, f.disk = false, f.stagedData
+	}
+	f.staged, f.stagedData = 0, nil
+	return nil
+}
+
+// discard drops a staged write.
+func (f *ManifestFile) discard() {
+	if f.staged == stagedWrite {
+		_ = f.o.k.FS.Remove(fsys.StagedName(f.Real))
+	}
+	f.staged, f.stagedData = 0, nil
+}
+
+const (
+	stagedWrite = iota + 1
+	stagedRemove
+)
 
 // Manifest is one Kubernetes object in an output file: a document, or an item of a *List. The
 // embedded Node reads and edits it by path (Set, Delete, GetString...); edits are saved with

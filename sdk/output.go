@@ -150,17 +150,20 @@ func (o *Output) open(f OutputFile) (*ManifestFile, error) {
 	return &ManifestFile{OutputFile: f, file: doc, o: o, disk: data}, nil
 }
 
-// EachManifestFile parses every manifest file of the output and calls fn with it, then saves
-// the file if fn changed it. Files that cannot be listed, read or parsed are errors naming file
-// and line; they are all reported (joined) after every other file was visited, so one run shows
-// every problem. Each file is released before the next is read: memory is bounded by the
-// largest file, not the tree. Files reached through two symlinks are visited once.
+// EachManifestFile parses every manifest file of the output and calls fn with it. The files fn
+// changes are written all or nothing: each is staged in a temporary file beside it as the walk
+// goes (so memory stays bounded by the largest file, not the tree), and the staged files replace
+// the originals only when every file was listed, read, parsed and handled without error.
+// Otherwise the staged files are dropped and the output is left exactly as it was. Problems are
+// errors naming file and line, all reported (joined) after every file was visited, so one run
+// shows every problem. Files reached through two symlinks are visited once.
 func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 	files, err := o.Files()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
+	var staged []*ManifestFile
 	seen := make(map[string]bool, len(files))
 	for _, f := range files {
 		if !f.IsManifest() || seen[f.Real] {
@@ -176,7 +179,22 @@ func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 			errs = append(errs, err)
 			continue
 		}
-		if _, err := mf.Save(); err != nil {
+		ok, err := mf.stage()
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if ok {
+			staged = append(staged, mf)
+		}
+	}
+	if len(errs) > 0 {
+		for _, mf := range staged {
+			mf.discard()
+		}
+		return errors.Join(errs...)
+	}
+	for _, mf := range staged {
+		if err := mf.commit(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -211,3 +211,19 @@ func (d *DiskFS) parent(name string) (string, error) {
 	}
 	return resolveParent(diskRaw{d}, name)
 }
+
+// Rename moves oldname over newname; both must stay in the area newname starts in.
+func (d *DiskFS) Rename(oldname, newname string) error {
+	from, err := d.resolve(areaOf(newname), oldname)
+	if err != nil {
+		return err
+	}
+	to, err := d.resolve(areaOf(newname), newname)
+	if err != nil {
+		return err
+	}
+	if err := d.root.Rename(from, to); err != nil {
+		return pathError("rename", oldname, err)
+	}
+	return nil
+}

@@ -33,6 +33,8 @@ type FS interface {
 	MkdirAll(name string) error
 	// Remove removes a file, a symlink (not its target) or an empty directory.
 	Remove(name string) error
+	// Rename moves a file over another in the same area, atomically (both names resolved).
+	Rename(oldname, newname string) error
 	// Root is the absolute slash path the tree lives at; absolute symlink
 	// targets under it are read as names inside the tree.
 	Root() string
@@ -151,6 +153,13 @@ func IsTemp(name string) bool {
 
 // tempName is the fixed temp file for name: deterministic, so a crashed
 // attempt's leftover is overwritten by the retry instead of piling up.
+// StagedName is where a file's new content waits until a whole set of edits is committed
+// (a temporary name, swept like any leftover of an interrupted write).
+func StagedName(name string) string {
+	dir, base := path.Split(name)
+	return dir + "." + base + ".staged" + tempSuffix
+}
+
 func tempName(name string) string {
 	dir, base := path.Split(name)
 	return dir + "." + base + tempSuffix

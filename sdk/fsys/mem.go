@@ -372,3 +372,35 @@ func (i memInfo) Mode() fs.FileMode  { return i.mode }
 func (i memInfo) ModTime() time.Time { return time.Time{} }
 func (i memInfo) IsDir() bool        { return i.mode.IsDir() }
 func (i memInfo) Sys() any           { return nil }
+
+// Rename moves oldname over newname; both must stay in the area newname starts in.
+func (m *MemFS) Rename(oldname, newname string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	from, err := m.resolve(areaOf(newname), oldname)
+	if err != nil {
+		return err
+	}
+	to, err := m.resolve(areaOf(newname), newname)
+	if err != nil {
+		return err
+	}
+	fromDir, err := m.mkdirs(path.Dir(from), oldname)
+	if err != nil {
+		return err
+	}
+	n, ok := fromDir.kids[path.Base(from)]
+	if !ok {
+		return &fs.PathError{Op: "rename", Path: oldname, Err: fs.ErrNotExist}
+	}
+	toDir, err := m.mkdirs(path.Dir(to), newname)
+	if err != nil {
+		return err
+	}
+	if old, ok := toDir.kids[path.Base(to)]; ok && old.kids != nil {
+		return &fs.PathError{Op: "rename", Path: newname, Err: syscall.EISDIR}
+	}
+	delete(fromDir.kids, path.Base(from))
+	toDir.kids[path.Base(to)] = n
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // fromGo builds a synthetic node tree from a Go value.
@@ -25,7 +26,7 @@ func fromGo(v any) (*node, error) {
 	case *Node:
 		return fromGo(*x)
 	case string:
-		return &node{kind: ScalarKind, tag: "!!str", value: x}, nil
+		return strNode(x)
 	case bool:
 		return &node{kind: ScalarKind, tag: "!!bool", value: strconv.FormatBool(x)}, nil
 	case int:
@@ -56,13 +57,25 @@ func fromGo(v any) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			m.children = append(m.children, keyNode(k), c)
+			kn, err := strNode(k)
+			if err != nil {
+				return nil, err
+			}
+			m.children = append(m.children, kn, c)
 		}
 		return m, nil
 	case map[string]string:
 		m := &node{kind: MapKind, tag: "!!map"}
 		for _, k := range sortedKeys(x) {
-			m.children = append(m.children, keyNode(k), &node{kind: ScalarKind, tag: "!!str", value: x[k]})
+			kn, err := strNode(k)
+			if err != nil {
+				return nil, err
+			}
+			vn, err := strNode(x[k])
+			if err != nil {
+				return nil, err
+			}
+			m.children = append(m.children, kn, vn)
 		}
 		return m, nil
 	case []any:
@@ -78,7 +91,11 @@ func fromGo(v any) (*node, error) {
 	case []string:
 		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
 		for _, it := range x {
-			s.children = append(s.children, &node{kind: ScalarKind, tag: "!!str", value: it})
+			c, err := strNode(it)
+			if err != nil {
+				return nil, err
+			}
+			s.children = append(s.children, c)
 		}
 		return s, nil
 	}
@@ -88,6 +105,14 @@ func fromGo(v any) (*node, error) {
 		return nil, fmt.Errorf("cannot encode %T: %v", v, err)
 	}
 	return fromJSON(b)
+}
+
+// strNode is a string value; YAML holds only valid UTF-8 text.
+func strNode(s string) (*node, error) {
+	if !utf8.ValidString(s) {
+		return nil, fmt.Errorf("string %q is not valid UTF-8; YAML cannot hold it", s)
+	}
+	return &node{kind: ScalarKind, tag: "!!str", value: s}, nil
 }
 
 func intNode(s string) *node { return &node{kind: ScalarKind, tag: "!!int", value: s} }
@@ -142,7 +167,11 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				m.children = append(m.children, keyNode(kt.(string)), v)
+				kn, err := strNode(kt.(string))
+				if err != nil {
+					return nil, err
+				}
+				m.children = append(m.children, kn, v)
 			}
 			_, err := dec.Token()
 			return m, err
@@ -184,11 +213,42 @@ func copyNode(n *node, budget *int) (*node, error) {
 }
 
 // equalNodes compares two values as data: same kinds, map entries in the same order, equal
-// scalars (numbers by value, so 2 and 2.0 are equal as they are in JSON).
+// scalars (numbers by value, so 2 and 2.0 are equal as they are in JSON). Two aliases are
+// compared through their anchored values once per pair, so an alias bomb is not expanded; a
+// comparison that would visit more than aliasBudget nodes reports false.
 func equalNodes(a, b *node) bool {
+	c := nodeCmp{budget: aliasBudget}
+	return c.eq(a, b)
+}
+
+type nodeCmp struct {
+	budget int
+	pairs  map[[2]*node]bool
+}
+
+func (c *nodeCmp) eq(a, b *node) bool {
+	if c.budget--; c.budget < 0 {
+		return false
+	}
+	if a != nil && b != nil && a.kind == AliasKind && b.kind == AliasKind {
+		key := [2]*node{a.alias, b.alias}
+		if r, ok := c.pairs[key]; ok {
+			return r
+		}
+		if c.pairs == nil {
+			c.pairs = map[[2]*node]bool{}
+		}
+		c.pairs[key] = true // anchors cannot refer to themselves; this only stops a cycle
+		r := c.eq(a.alias, b.alias)
+		c.pairs[key] = r
+		return r
+	}
 	a, b = a.resolved(), b.resolved()
 	if a == nil || b == nil {
 		return a == b
+	}
+	if a == b {
+		return true
 	}
 	if a.kind != b.kind || len(a.children) != len(b.children) {
 		return false
@@ -197,7 +257,7 @@ func equalNodes(a, b *node) bool {
 		return equalScalars(a, b)
 	}
 	for i := range a.children {
-		if !equalNodes(a.children[i], b.children[i]) {
+		if !c.eq(a.children[i], b.children[i]) {
 			return false
 		}
 	}
@@ -205,6 +265,9 @@ func equalNodes(a, b *node) bool {
 }
 
 func equalScalars(a, b *node) bool {
+	if a.tag == b.tag && a.value == b.value {
+		return true
+	}
 	num := func(t string) bool { return t == "!!int" || t == "!!float" }
 	if num(a.tag) && num(b.tag) {
 		av, bv := scalarValue(a), scalarValue(b)

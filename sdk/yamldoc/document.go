@@ -2,6 +2,7 @@ package yamldoc
 
 import (
 	"bytes"
+	"sort"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -91,10 +92,6 @@ func (d *Doc) offset(line, col int) int {
 	}
 	off := d.lineStarts[i]
 	src := d.file.src
-	if off == 0 && bytes.HasPrefix(src, bom) {
-		// The parser does not count a byte order mark in columns.
-		off += len(bom)
-	}
 	for c := 1; c < col && off < d.end; c++ {
 		if src[off] < utf8.RuneSelf {
 			off++
@@ -109,6 +106,10 @@ func (d *Doc) offset(line, col int) int {
 func (d *Doc) indexLines() {
 	src := d.file.src[:d.end]
 	d.lineStarts = append(d.lineStarts[:0], d.start)
+	if d.start == 0 && bytes.HasPrefix(src, bom) {
+		// The parser does not count a byte order mark in columns, nor does indentation.
+		d.lineStarts[0] = len(bom)
+	}
 	for i := d.start; i < len(src); i++ {
 		if src[i] == '\n' && i+1 <= d.end {
 			d.lineStarts = append(d.lineStarts, i+1)
@@ -120,11 +121,16 @@ var bom = []byte("\ufeff")
 
 // lineStartOf returns the offset of the start of the line holding off.
 func (d *Doc) lineStartOf(off int) int {
-	i := bytes.LastIndexByte(d.file.src[d.start:off], '\n')
+	if d.lineStarts == nil {
+		d.indexLines()
+	}
+	// The last line start at or before off: a binary search, so that long lines (minified
+	// JSON) are not scanned backwards for every lookup.
+	i := sort.SearchInts(d.lineStarts, off+1) - 1
 	if i < 0 {
 		return d.start
 	}
-	return d.start + i + 1
+	return d.lineStarts[i]
 }
 
 // lineEndOf returns the offset just past the newline ending the line that holds off (or the

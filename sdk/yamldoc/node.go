@@ -97,7 +97,7 @@ func convert(y *yaml.Node, lineOffset int, anchors map[*yaml.Node]*node) (*node,
 		n.value = y.Value
 		n.tag = y.ShortTag()
 		n.explicit = y.Style&yaml.TaggedStyle != 0
-		if n.tag == "!!float" && !n.explicit && isIntegerText(n.value) {
+		if n.tag == "!!float" && !n.explicit && isIntegerText(n.value) && isBigInt(n.value) {
 			// yaml.v3 types integers beyond 64 bits as floats; they are integers.
 			n.tag = "!!int"
 		}
@@ -184,4 +184,9 @@ func sameKey(a, b *node) bool {
 
 func duplicateKey(first, again *node) error {
 	return &SyntaxError{Line: again.line, Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
+}
+
+func isBigInt(s string) bool {
+	_, ok := parseBigInt(s)
+	return ok
 }

@@ -34,6 +34,10 @@ func (d *Doc) bytes() ([]byte, error) {
 		return out, nil
 	}
 	d.file.wholeRenders++
+	if budget := aliasBudget; !withinBudget(d.root, &budget) {
+		// Rendering whole expands aliases; an alias bomb would exhaust memory.
+		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("document %d expands to too many nodes (YAML alias bomb?); nothing was written", d.index+1)}
+	}
 	out := d.renderWhole()
 	if !d.readsBack(out) {
 		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("internal error: the edited document %d would not read back as intended; nothing was written", d.index+1)}
@@ -69,7 +73,14 @@ func (d *Doc) splice() ([]byte, error) {
 	if err := p.diff(d.root, -1); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(p.ps, func(i, j int) bool { return p.ps[i].start < p.ps[j].start })
+	// By position; at one position an insertion goes before a replacement starting there.
+	sort.SliceStable(p.ps, func(i, j int) bool {
+		a, b := p.ps[i], p.ps[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.end == a.start && b.end != b.start
+	})
 	src := d.file.src
 	var out bytes.Buffer
 	out.Grow(d.end - d.start + 64)
@@ -199,9 +210,7 @@ func (p *patcher) replaceMapValue(m *node, i int, cv *node) error {
 		return errRerender
 	}
 	if m.flow {
-		indent := string(d.file.src[d.lineStartOf(vs.start):d.lineStartOf(vs.start)])
-		indent = lineIndent(d, vs.start)
-		p.add(vs.start, vs.end, p.flowText(cv, indent))
+		p.add(vs.start, vs.end, p.flowText(cv, lineIndent(d, vs.start)))
 		return nil
 	}
 	keyIndent := d.indentAt(m)
@@ -235,7 +244,22 @@ func (p *patcher) replaceMapValue(m *node, i int, cv *node) error {
 	if ovBlock && ov.kind == cv.resolved().kind {
 		child = d.indentAt(ov)
 	}
-	p.add(ce, vs.end, p.st.nl+ind(child)+p.st.block(cv.resolved(), child))
+	body := ind(child) + p.st.block(cv.resolved(), child)
+	if !ovBlock && vs.end > vs.start {
+		// An inline value with a comment after it ("key: x # why"): the comment stays on the
+		// key's line and the block goes below it.
+		le := d.lineEndOf(vs.end)
+		if rest := bytes.TrimSpace(d.file.src[vs.end:le]); len(rest) > 0 && rest[0] == '#' {
+			p.add(ce, vs.end, "")
+			if le == d.end && (le == d.start || d.file.src[le-1] != '\n') {
+				p.add(le, le, p.st.nl+body)
+			} else {
+				p.add(le, le, body+p.st.nl)
+			}
+			return nil
+		}
+	}
+	p.add(ce, vs.end, p.st.nl+body)
 	return nil
 }
 
@@ -625,4 +649,21 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 		}
 	}
 	return nil
+}
+
+// withinBudget reports whether the tree, aliases expanded, has at most budget nodes.
+func withinBudget(n *node, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
+	n = n.resolved()
+	if n == nil {
+		return true
+	}
+	for _, c := range n.children {
+		if !withinBudget(c, budget) {
+			return false
+		}
+	}
+	return true
 }

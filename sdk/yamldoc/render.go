@@ -145,7 +145,7 @@ func (st style) block(n *node, indent int) string {
 				b.WriteString(st.nl)
 				b.WriteString(ind(indent))
 			}
-			b.WriteString(st.key(n.children[i].resolved().value))
+			b.WriteString(st.keyOf(n.children[i], false))
 			b.WriteByte(':')
 			b.WriteString(st.afterKey(n.children[i+1], indent))
 		}
@@ -183,6 +183,22 @@ func (st style) key(k string) string {
 	return doubleQuote(k)
 }
 
+// keyOf renders a mapping key: a parsed key as it was typed (an integer key stays an
+// integer), a new one as a string.
+func (st style) keyOf(k *node, inFlow bool) string {
+	k = k.resolved()
+	if k.kind != ScalarKind {
+		return st.flowValue(k) // a complex key, {a: 1}: ...
+	}
+	if !k.synthetic() {
+		return st.scalar(k, inFlow)
+	}
+	if inFlow && !plainSafe(k.value, true) {
+		return doubleQuote(k.value)
+	}
+	return st.key(k.value)
+}
+
 func (st style) flowValue(n *node) string {
 	n = n.resolved()
 	var b strings.Builder
@@ -193,12 +209,7 @@ func (st style) flowValue(n *node) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			k := n.children[i].resolved().value
-			if plainSafe(k, true) {
-				b.WriteString(k)
-			} else {
-				b.WriteString(doubleQuote(k))
-			}
+			b.WriteString(st.keyOf(n.children[i], true))
 			b.WriteString(": ")
 			b.WriteString(st.flowValue(n.children[i+1]))
 		}

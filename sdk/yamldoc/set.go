@@ -2,6 +2,7 @@ package yamldoc
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/stagekit/stagekit/sdk/fieldpath"
 )
@@ -22,6 +23,11 @@ func (v Node) SetPath(p fieldpath.Path, value any) error {
 	if v.doc == nil {
 		return fmt.Errorf("yamldoc: Set on a value that does not exist")
 	}
+	for _, e := range p {
+		if !e.IsIndex && !utf8.ValidString(e.Key) {
+			return v.errAt(p, v.Line(), nil, fmt.Sprintf("key %q is not valid UTF-8; YAML cannot hold it", e.Key))
+		}
+	}
 	nv, err := fromGo(value)
 	if err != nil {
 		return v.errAt(p, v.Line(), nil, err.Error())
@@ -29,6 +35,9 @@ func (v Node) SetPath(p fieldpath.Path, value any) error {
 	full := fieldpath.Join(v.path, p)
 	if len(full) == 0 {
 		return v.doc.setRoot(nv)
+	}
+	if err := v.doc.checkCreate(full); err != nil {
+		return err
 	}
 	chain, err := v.doc.chain(full[:len(full)-1], true)
 	if err != nil {
@@ -98,6 +107,40 @@ func (d *Doc) chain(p fieldpath.Path, create bool) ([]*node, error) {
 		cur = next
 	}
 	return out, nil
+}
+
+// checkCreate refuses, before anything is changed, a Set that would create maps on the way
+// and then fail on a list index below them: a failed Set leaves the document as it was.
+func (d *Doc) checkCreate(full fieldpath.Path) error {
+	from := 0 // where creation starts: every element from there on is created as a map key
+	if cur := d.root; cur != nil {
+		from = -1
+		for i, e := range full[:len(full)-1] {
+			if cur.kind == MapKind && !e.IsIndex {
+				_, val, _ := cur.mapGet(e.Key)
+				if val == nil || val.kind == ScalarKind && val.tag == "!!null" {
+					from = i + 1
+					break
+				}
+				cur = val
+				continue
+			}
+			if cur.kind == SeqKind && e.IsIndex && e.Index < len(cur.children) {
+				cur = cur.children[e.Index]
+				continue
+			}
+			return nil // chain reports the error before changing anything
+		}
+		if from < 0 {
+			return nil
+		}
+	}
+	for i := from; i < len(full); i++ {
+		if full[i].IsIndex {
+			return d.fieldErr(full[:i+1], d.Line(), ErrNotFound, "not found: only maps are created on the way; set the list first")
+		}
+	}
+	return nil
 }
 
 // touch records that the nodes of a chain are about to change, keeping their parsed children

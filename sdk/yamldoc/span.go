@@ -1,9 +1,6 @@
 package yamldoc
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // errNoSpan means the source extent of a node could not be found; the editor then re-renders
 // the enclosing document instead of splicing.
@@ -215,6 +212,14 @@ func (d *Doc) scalarEnd(n *node, parentIndent int) (int, error) {
 	case literalStyle, foldedStyle:
 		return d.blockScalarEnd(i, parentIndent)
 	}
+	if n.value == "" {
+		// An empty plain scalar after properties ("key: &a" or "!!null"): it ends where the
+		// properties end, not on the next line contentStart skipped to.
+		for i > d.start && isSpaceOrBreak(src[i-1]) {
+			i--
+		}
+		return i, nil
+	}
 	return d.plainEnd(i, n.value)
 }
 
@@ -327,7 +332,3 @@ func (d *Doc) blockScalarEnd(i, parentIndent int) (int, error) {
 func isSpaceOrBreak(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func isFlowIndicator(c byte) bool { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}' }
-
-func spanErr(n *node) error {
-	return fmt.Errorf("%w at line %d", errNoSpan, n.line)
-}

@@ -1,0 +1,234 @@
+// Package enforcetags is the enforce-tags stage: it stamps mandatory tags on every Terraform
+// module call an earlier stage (terraform-generate) wrote to /kratix/output, in Terraform JSON
+// (*.tf.json) and HCL (*.tf) files, merging into the tags the request set, so a Promise change
+// re-tags the whole fleet.
+package enforcetags
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/stagekit/stagekit/sdk"
+)
+
+// Config is what a Promise sets on the container.
+type Config struct {
+	Tags          string `env:"TAGS" help:"tags to enforce: a JSON object or key=value,... (values may use $(KRATIX_...)); empty: managed-by=kratix, kratix.io/promise, kratix.io/request-namespace, kratix.io/request-name"`
+	TagsAttribute string `env:"TAGS_ATTRIBUTE" default:"tags" help:"module argument that holds the tags (labels for Google modules)"`
+	EnforceIn     string `env:"ENFORCE_IN" help:"other map arguments that get the enforced keys too (comma-separated); empty: every other map argument ending in _tags; none: no other"`
+	TagRules      string `env:"TAG_RULES" default:"aws" enum:"aws,gcp,none" help:"provider rules the enforced tags must follow"`
+	ModuleName    string `env:"MODULE_NAME" help:"only stamp the module call with this name (default: every module)"`
+	RequireModule bool   `env:"REQUIRE_MODULE" default:"true" help:"fail when no module call is found (run terraform-generate first)"`
+}
+
+// Stage is the enforce-tags stage.
+var Stage = sdk.Stage[Config]{
+	Name:    "enforce-tags",
+	Summary: "stamps mandatory tags on every Terraform module call in the output (.tf.json and .tf)",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure},
+	Run:     run,
+}
+
+func run(k *sdk.Kratix, cfg *Config) error {
+	e, err := enforcement(k, cfg)
+	if err != nil {
+		return err
+	}
+	var bad []error
+	for _, t := range e.Tags {
+		if err := checkTag(cfg.TagRules, t); err != nil {
+			bad = append(bad, sdk.Errorf(sdk.Location{Path: "TAGS"}, "tag %q=%q breaks the %s tag rules: %v (set TAG_RULES=none to skip the check)", t.Key, t.Value, cfg.TagRules, err))
+		}
+	}
+	if len(bad) > 0 {
+		return errors.Join(bad...)
+	}
+	plan, err := planEdits(k, e)
+	if err != nil {
+		return err // nothing was written: every file is edited or none
+	}
+	return apply(k, cfg, e, plan)
+}
+
+// enforcement reads the settings into what the editors do; its errors are configuration
+// errors (exit 2), except an unreadable input object (exit 1).
+func enforcement(k *sdk.Kratix, cfg *Config) (Enforcement, error) {
+	e := Enforcement{Attribute: strings.TrimSpace(cfg.TagsAttribute), Module: strings.TrimSpace(cfg.ModuleName)}
+	if !hclsyntax.ValidIdentifier(e.Attribute) {
+		return e, sdk.Misconfigured("TAGS_ATTRIBUTE=%q: want a Terraform argument name such as tags or labels", cfg.TagsAttribute)
+	}
+	switch in := strings.TrimSpace(cfg.EnforceIn); in {
+	case "":
+	case "none":
+		e.EnforceIn = []string{}
+	default:
+		for _, n := range strings.Split(in, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			if !hclsyntax.ValidIdentifier(n) {
+				return e, sdk.Misconfigured("ENFORCE_IN: %q is not a Terraform argument name (give names separated by commas, or none)", n)
+			}
+			e.EnforceIn = append(e.EnforceIn, n)
+		}
+	}
+	if strings.TrimSpace(cfg.Tags) != "" {
+		tags, err := parseTags(cfg.Tags)
+		if err != nil {
+			return e, sdk.Misconfigured("TAGS: %v", err)
+		}
+		for _, t := range tags {
+			if !utf8.ValidString(t.Key) || !utf8.ValidString(t.Value) {
+				return e, sdk.Misconfigured("TAGS: tag %q is not valid UTF-8", t.Key)
+			}
+			if i := strings.Index(t.Value, "$(KRATIX_"); i >= 0 {
+				ref, _, _ := strings.Cut(t.Value[i+2:], ")")
+				return e, sdk.Misconfigured("TAGS: tag %q refers to $(%s), which is not set", t.Key, ref)
+			}
+		}
+		e.Tags = tags
+		return e, nil
+	}
+	obj, err := k.Object()
+	if err != nil {
+		return e, err
+	}
+	ns := obj.Namespace()
+	if ns == "" {
+		ns = "default"
+	}
+	promise := k.Env.PromiseName
+	if promise == "" {
+		promise = strings.ToLower(obj.Kind())
+		k.Log.Info(fmt.Sprintf("KRATIX_PROMISE_NAME is not set: assuming promise %q (the object's kind, lowercased) for the kratix.io/promise tag", promise))
+	}
+	if obj.Name() == "" {
+		return e, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Path: "metadata.name"}, "not found: the default tags need the request's name (or set TAGS)")
+	}
+	e.Tags = defaultTags(promise, ns, obj.Name())
+	return e, nil
+}
+
+// fileEdit is one Terraform file and what the editor made of it.
+type fileEdit struct {
+	sdk.OutputFile
+	*Edit
+}
+
+// planEdits edits every Terraform file in memory. Any error stops the run before a byte is
+// written, so a failure never leaves some modules tagged and others not.
+func planEdits(k *sdk.Kratix, e Enforcement) ([]fileEdit, error) {
+	files, err := k.Output.Files()
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	var plan []fileEdit
+	seen := map[string]bool{}
+	for _, f := range files {
+		edit := editorFor(f.Name)
+		if edit == nil || seen[f.Real] {
+			continue
+		}
+		seen[f.Real] = true
+		data, err := k.FS.ReadFile(f.Real)
+		if err != nil {
+			errs = append(errs, sdk.Errorf(sdk.Location{File: f.Path}, "cannot read: %v", err))
+			continue
+		}
+		ed, err := edit(f.Path, data, e)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		plan = append(plan, fileEdit{f, ed})
+	}
+	return plan, errors.Join(errs...)
+}
+
+func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {
+	switch n := strings.ToLower(name); {
+	case strings.HasSuffix(n, ".tf.json"):
+		return editJSON
+	case strings.HasSuffix(n, ".tf"):
+		return editHCL
+	}
+	return nil
+}
+
+func apply(k *sdk.Kratix, cfg *Config, e Enforcement, plan []fileEdit) error {
+	modules, changedFiles, changedModules := 0, 0, 0
+	for _, f := range plan {
+		modules += len(f.Modules)
+	}
+	if modules == 0 {
+		what := "no Terraform module call found in output/ (*.tf.json, *.tf)"
+		if e.Module != "" {
+			what = fmt.Sprintf("no Terraform module call named %q found in output/ (*.tf.json, *.tf)", e.Module)
+		}
+		if cfg.RequireModule {
+			return sdk.Errorf(sdk.Location{}, "%s: run terraform-generate before enforce-tags, or set REQUIRE_MODULE=false", what)
+		}
+		k.Summarize("%s; nothing to tag (REQUIRE_MODULE=false)", what)
+		return nil
+	}
+	for _, f := range plan {
+		for _, s := range f.Skipped {
+			k.Warnf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
+		}
+		for _, m := range f.Modules {
+			if logModule(k, f, m.Name) {
+				changedModules++
+			}
+		}
+		if f.Out == nil {
+			continue
+		}
+		if err := k.Output.Write(strings.TrimPrefix(f.Real, "output/"), f.Out); err != nil {
+			return err
+		}
+		changedFiles++
+	}
+	k.Summarize("enforced %d tags on %d of %d module calls, in %d of %d Terraform files", len(e.Tags), changedModules, modules, changedFiles, len(plan))
+	return nil
+}
+
+// logModule logs what changed in one module: a line per overridden key and per wrapped
+// argument, and one line counting the added keys per argument.
+func logModule(k *sdk.Kratix, f fileEdit, module string) bool {
+	addedIn := map[string]int{}
+	var attrs []string
+	any := false
+	for _, c := range f.Changes {
+		if c.Module != module {
+			continue
+		}
+		any = true
+		at := sdk.Location{File: f.Path, Line: c.Line, Path: modulePath(c.Module, c.Attr)}
+		switch c.What {
+		case overridden:
+			k.Infof(at, "enforced tag %q overrides the request's value: %q → %q", c.Key, c.Old, c.New)
+		case wrapped:
+			k.Infof(at, "not a literal map: wrapped in merge(..., {enforced tags}) so the enforced tags win")
+		case added:
+			if addedIn[c.Attr] == 0 {
+				attrs = append(attrs, c.Attr)
+			}
+			addedIn[c.Attr]++
+		}
+	}
+	if len(attrs) > 0 {
+		sort.Strings(attrs)
+		parts := make([]string, len(attrs))
+		for i, a := range attrs {
+			parts[i] = fmt.Sprintf("%d in %s", addedIn[a], a)
+		}
+		k.Infof(sdk.Location{File: f.Path}, "module %q: added enforced tags: %s", module, strings.Join(parts, ", "))
+	}
+	return any
+}

@@ -1,0 +1,9 @@
+module "db" {
+  source = "GoogleCloudPlatform/sql-db/google//modules/postgresql"
+
+  labels = {
+    owner = "alice"
+    team  = "other"
+  }
+  instance_tags = {}
+}

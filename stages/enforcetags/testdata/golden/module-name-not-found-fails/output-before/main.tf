@@ -1,0 +1,8 @@
+module "vm_team-a_web-1" {
+  source = "./modules/vm"
+}
+
+module "network" {
+  source = "./modules/network"
+  tags   = {}
+}

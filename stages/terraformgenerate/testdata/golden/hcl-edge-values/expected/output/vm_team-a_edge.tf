@@ -1,0 +1,23 @@
+module "vm_team-a_edge" {
+  source = "git::https://example.com/mod.git?ref=v1"
+
+  big       = 123456789012345678901234567890
+  emptyList = []
+  emptyMap  = {}
+  float     = 1.5
+  list = [1, "two", {
+    three = 3
+  }, [4], null]
+  multiline = "line one\n\"quoted\" line two\n"
+  negative  = -42
+  nested = {
+    "1st"               = true
+    escaped             = "$$${already}"
+    gone                = null
+    "kratix.io/promise" = "vm"
+    "needs quoting"     = 1
+    template            = "$${not.a.reference} and %%{ if x }"
+  }
+  tiny    = 0.000001
+  unicode = "café ✓"
+}
