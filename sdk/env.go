@@ -28,8 +28,8 @@ type Env struct {
 	ClusterScoped   bool   // KRATIX_CLUSTER_SCOPED
 	DryRun          bool   // KRATIX_DRY_RUN: produce the same output, skip side effects
 
-	// Assumed is true when no KRATIX_WORKFLOW_* variable was set (a laptop, a test) and the
-	// workflow was assumed to be a resource configure run.
+	// Assumed is true when KRATIX_WORKFLOW_TYPE or KRATIX_WORKFLOW_ACTION was not set (a laptop,
+	// a test): the missing one was assumed to be resource or configure.
 	Assumed bool
 
 	lookup func(string) (string, bool)
@@ -79,8 +79,13 @@ func ReadEnv(lookup LookupFunc) (Env, error) {
 			errs = append(errs, fmt.Sprintf("%s=%q: want true or false", b.name, v))
 		}
 	}
-	if e.WorkflowType == "" && e.WorkflowAction == "" {
-		e.WorkflowType, e.WorkflowAction, e.Assumed = TypeResource, ActionConfigure, true
+	// Kratix always sets both; a local run may set neither or only one. What is missing is
+	// assumed (and logged by the runner), never left empty.
+	if e.WorkflowType == "" {
+		e.WorkflowType, e.Assumed = TypeResource, true
+	}
+	if e.WorkflowAction == "" {
+		e.WorkflowAction, e.Assumed = ActionConfigure, true
 	}
 	if len(errs) > 0 {
 		return e, fmt.Errorf("%s", strings.Join(errs, "; "))

@@ -224,12 +224,20 @@ func (m *Manifest) ListItem() int { return m.item }
 // At is where the manifest is: its file and first line.
 func (m *Manifest) At() Location { return Location{File: m.File.Path, Line: m.Line()} }
 
-// AtPath is where a field of the manifest is: its line when it exists, else the manifest's.
+// AtPath is where a field of the manifest is: its line when it exists, else the line of its
+// closest parent that does (so "spec.replicas: not set" points at spec).
 func (m *Manifest) AtPath(path string) Location {
 	l := m.At()
 	l.Path = path
-	if n, err := m.Lookup(path); err == nil {
-		l.Line = n.Line()
+	p, err := fieldpath.Parse(path)
+	if err != nil {
+		return l
+	}
+	for i := len(p); i > 0; i-- {
+		if n, err := m.LookupPath(p[:i]); err == nil {
+			l.Line = n.Line()
+			break
+		}
 	}
 	return l
 }

@@ -22,12 +22,16 @@ type OutputFile struct {
 	Size int64
 }
 
-// IsManifest reports whether the file is parsed for Kubernetes objects: .yaml, .yml and .json.
-// Every other file (.tf, .md, ...) is shipped as is and never parsed.
+// IsManifest reports whether the file is parsed for Kubernetes objects: .yaml, .yml and .json
+// (but not .tf.json). Every other file (.tf, .md, ...) is shipped as is and never parsed.
 func (f OutputFile) IsManifest() bool { return IsManifestName(f.Name) }
 
-// IsManifestName reports whether a file name is one that holds manifests.
+// IsManifestName reports whether a file name is one that holds manifests. Terraform's JSON
+// syntax (*.tf.json) is JSON but never Kubernetes objects, so it is not parsed as manifests.
 func IsManifestName(name string) bool {
+	if strings.HasSuffix(strings.ToLower(name), ".tf.json") {
+		return false
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yaml", ".yml", ".json":
 		return true

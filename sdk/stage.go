@@ -104,7 +104,7 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 		return misconfiguredResult(log, err)
 	}
 	if env.Assumed {
-		log.Info("KRATIX_WORKFLOW_TYPE and KRATIX_WORKFLOW_ACTION are not set: assuming a resource configure run outside Kratix")
+		log.Info(fmt.Sprintf("KRATIX_WORKFLOW_TYPE or KRATIX_WORKFLOW_ACTION is not set: assuming a %s run outside Kratix", env.Workflow()))
 	}
 	acts := s.Acts
 	if len(acts) == 0 {
@@ -133,7 +133,7 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if IsMisconfigured(runErr) {
 		k.Fail(runErr)
 		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
-		log.Error("failed: misconfigured (exit 2)")
+		log.Error("failed: misconfigured (exit 2); run with --help to list the settings")
 		return res
 	}
 	if runErr != nil {

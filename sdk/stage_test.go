@@ -91,13 +91,13 @@ func TestStageExits(t *testing.T) {
 			map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"}, nil, ExitOK,
 			[]string{"INFO s: done: 0 files written in output, 0 files in metadata"}, ""},
 		{"outside Kratix a resource configure run is assumed, and said", Stage[testConfig]{Name: "s", Run: ok}, nil, nil, ExitOK,
-			[]string{"INFO s: KRATIX_WORKFLOW_TYPE and KRATIX_WORKFLOW_ACTION are not set: assuming a resource configure run outside Kratix",
+			[]string{"INFO s: KRATIX_WORKFLOW_TYPE or KRATIX_WORKFLOW_ACTION is not set: assuming a resource configure run outside Kratix",
 				"INFO s: done: 0 files written in output, 0 files in metadata"}, ""},
 		{"a panic is recovered into an error, exit 1", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("boom") }}, configure, nil, ExitRuleBroken,
 			[]string{"ERROR s: internal error: boom (this is a bug in s; please report it with the input that caused it)",
 				"ERROR s: failed: 1 error; 0 files written in output, 0 files in metadata"}, ""},
 		{"Misconfigured from Run exits 2", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
-			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2)"}, ""},
+			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"}, ""},
 		{"every reported problem is logged, then one summary line", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
 			k.Warnf(Location{File: "output/a.yaml", Line: 3}, "odd")
 			k.Errorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")

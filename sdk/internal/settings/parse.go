@@ -46,7 +46,10 @@ func Parse(args []string, lookup func(string) (string, bool), cfg any) (Common, 
 		raw, ok := given[f.Flag]
 		if !ok {
 			raw, ok = lookup(f.Env)
-			ok = ok && raw != ""
+			// An env var set to "" is a value for text settings (STATUS_FIELD="" turns a
+			// feature off, as in a pod spec's `value: ""`); for numbers, booleans and
+			// durations it can only mean "not set", so the default applies.
+			ok = ok && (raw != "" || f.emptyIsValue())
 		}
 		if !ok {
 			raw, ok = f.Default, f.Default != ""
@@ -124,4 +127,10 @@ func prefixed(sep, s string) string {
 		return ""
 	}
 	return sep + s
+}
+
+// emptyIsValue reports whether an empty env var sets this field: only for free text, where
+// "" means something ("no status field"), not for enums, lists, maps or numbers.
+func (f field) emptyIsValue() bool {
+	return f.v.Kind() == reflect.String && len(f.Enum) == 0 && !f.Required && f.Env != "KRATIX_DIR"
 }

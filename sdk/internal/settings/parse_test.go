@@ -52,7 +52,7 @@ func TestParseValues(t *testing.T) {
 		{"a bare bool flag is true", []string{"--dry-run"}, nil, func(c *config) { c.DryRun = true }},
 		{"a bool flag takes =false", []string{"--dry-run=false"}, map[string]string{"DRY_RUN": "true"}, func(c *config) {}},
 		{"a bool env", nil, map[string]string{"DRY_RUN": "TRUE"}, func(c *config) { c.DryRun = true }},
-		{"an empty env var counts as unset", nil, map[string]string{"MIN_REPLICAS": "", "MODE": ""}, func(*config) {}},
+		{"an empty env var counts as unset for numbers and enums", nil, map[string]string{"MIN_REPLICAS": "", "MODE": ""}, func(*config) {}},
 		{"numbers are trimmed", nil, map[string]string{"MIN_REPLICAS": " 3 "}, func(c *config) { c.MinReplicas = 3 }},
 		{"the flag tag overrides the derived name", []string{"--max-bytes", "9"}, nil, func(c *config) { c.Budget = 9 }},
 		{"a list is trimmed and drops empty items", nil, map[string]string{"KINDS": " Deployment, StatefulSet,,DaemonSet ,"}, func(c *config) {
@@ -301,5 +301,29 @@ func TestCommonDespiteProblems(t *testing.T) {
 	c, err := Parse([]string{"--log-format=json"}, mapLookup(nil), &cfg)
 	if err == nil || c.LogFormat != "json" {
 		t.Errorf("Parse = %+v, %v; want LogFormat json beside the missing MODULE_SOURCE", c, err)
+	}
+}
+
+// A pod spec's `value: ""` turns a text setting off (replica-migration's STATUS_FIELD="");
+// numbers, enums, lists and KRATIX_DIR fall back to their defaults instead.
+func TestEmptyEnvSetsFreeText(t *testing.T) {
+	type textConfig struct {
+		Field string   `env:"STATUS_FIELD" default:"replicas" help:"status key"`
+		Kinds []string `env:"KINDS" default:"Deployment" help:"kinds"`
+	}
+	var cfg textConfig
+	common, err := Parse(nil, func(k string) (string, bool) {
+		v, ok := map[string]string{"STATUS_FIELD": "", "KINDS": "", "KRATIX_DIR": ""}[k]
+		return v, ok
+	}, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := textConfig{Field: "", Kinds: []string{"Deployment"}}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
+	}
+	if common.KratixDir != "/kratix" {
+		t.Errorf("KRATIX_DIR=\"\" must keep the default, got %q", common.KratixDir)
 	}
 }
