@@ -234,6 +234,20 @@ func TestSetScalars(t *testing.T) {
 			want:   "\ufeffa: 2\n",
 		},
 		{
+			name:   "BOM and a new key",
+			reason: "the byte order mark is not indentation",
+			src:    "\ufeffa:\n  b: 1\n",
+			ops:    []op{set("a.c", 2), set("d", 3)},
+			want:   "\ufeffa:\n  b: 1\n  c: 2\nd: 3\n",
+		},
+		{
+			name:   "anchored empty value",
+			reason: "an empty value with an anchor ends after the anchor, not on the next line",
+			src:    "a: &x\nb: 1\n",
+			ops:    []op{set("a", "v")},
+			want:   "a: v\nb: 1\n",
+		},
+		{
 			name:   "unicode before the value",
 			reason: "columns count characters: a key with multi-byte characters is located right",
 			src:    "héé: 1\nb: 2\n",

@@ -23,6 +23,9 @@ type injector struct {
 }
 
 func (in *injector) file(f *sdk.ManifestFile) error {
+	for _, at := range f.NonObjects() {
+		in.k.Warnf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
+	}
 	set := in.sets.Plain
 	if in.inComponentDir(f.Name) {
 		set = in.sets.Component

@@ -1,7 +1,6 @@
 package labelinjector
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -31,39 +30,18 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		}
 		return nil
 	}
-	if err := checkParse(k); err != nil {
-		return err
-	}
+	// EachManifestFile writes all or nothing: a malformed file anywhere leaves the output as it
+	// was, so no separate validation pass is needed.
 	if cfg.IncludeSelectors {
 		k.Warnf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
 	}
 	inj := &injector{k: k, cfg: cfg, sets: sets, dirs: dirs}
 	err = k.Output.EachManifestFile(inj.file)
+	if err != nil {
+		return err // nothing was written, so there is nothing to summarize
+	}
 	k.Summarize("labelled %s in %s (%s overwritten)", plural(inj.objects, "object"), plural(inj.files, "file"), plural(inj.overrides, "label"))
 	return err
-}
-
-// checkParse parses every manifest file before any is edited, so a malformed file stops the
-// run with nothing written. Documents that are not objects are warned about here, once.
-func checkParse(k *sdk.Kratix) error {
-	files, err := k.Output.Files()
-	errs := []error{err}
-	seen := map[string]bool{}
-	for _, f := range files {
-		if !f.IsManifest() || seen[f.Real] {
-			continue
-		}
-		seen[f.Real] = true
-		mf, err := k.Output.Open(f.Name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, at := range mf.NonObjects() {
-			k.Warnf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // componentDirs normalises COMPONENT_DIRS the way the work-writer reads a selector directory:
