@@ -26,7 +26,7 @@ func TestControlWrite(t *testing.T) {
 			"metadata/workflow-control.yaml: retryAfter: must be positive, got -1m0s"},
 		{"an invalid file left by an earlier stage is reported, not overwritten", "suspend: \"true\"\n",
 			func(c *Control) error { return c.Suspend("x") }, "suspend: \"true\"\n",
-			`metadata/workflow-control.yaml:1: suspend: want a boolean, got string "true"`},
+			`metadata/workflow-control.yaml:1: suspend: want a boolean, got a string`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
@@ -56,7 +56,7 @@ func TestControlRead(t *testing.T) {
 	}{
 		{"empty", "", ControlState{}, ""},
 		{"all fields", "suspend: true\nretryAfter: 5m\nmessage: why\n", ControlState{Suspend: true, RetryAfter: 5 * time.Minute, Message: "why"}, ""},
-		{"a quoted \"true\" is refused", "suspend: \"true\"\n", ControlState{}, `metadata/workflow-control.yaml:1: suspend: want a boolean, got string "true"`},
+		{"a quoted \"true\" is refused", "suspend: \"true\"\n", ControlState{}, `metadata/workflow-control.yaml:1: suspend: want a boolean, got a string`},
 		{"days are not a Go duration", "retryAfter: 1d\n", ControlState{},
 			`metadata/workflow-control.yaml:1: retryAfter: "1d" is not a Go duration (use units ns, us, ms, s, m, h, like 5m or 1h30m; days are not supported)`},
 		{"a bare number has no unit", "retryAfter: \"5\"\n", ControlState{},
@@ -93,7 +93,7 @@ func TestControlAttempts(t *testing.T) {
 		{"no status yet", "p", "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n", 0, ""},
 		{"no pipeline name: cannot tell", "", requestYAML, 0, "KRATIX_PIPELINE_NAME is not set: cannot tell which pipeline's attempts to read"},
 		{"attempts not an integer", "p", "kind: A\nstatus:\n  kratix:\n    workflows:\n      pipelines:\n        - name: p\n          attempts: many\n", 0,
-			`input/object.yaml:7: status.kratix.workflows.pipelines[0].attempts: want an integer, got string "many"`},
+			`input/object.yaml:7: status.kratix.workflows.pipelines[0].attempts: want an integer, got a string`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {

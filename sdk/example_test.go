@@ -57,7 +57,7 @@ func ExampleObject() {
 	// Output:
 	// team-a todo marketplace.kratix.io/v1alpha1 App
 	// 4
-	// input/object.yaml:8: spec.replicas: want a string, got integer "3"
+	// input/object.yaml:8: spec.replicas: want a string, got an integer
 	// {Image:ghcr.io/example/todo:1.4.2 Ports:[80 443]}
 }
 

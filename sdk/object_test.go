@@ -129,17 +129,17 @@ func TestObjectGetters(t *testing.T) {
 		{"a missing field names the path and the line of the nearest parent", func() (any, error) { return o.GetString("spec.missing") }, "",
 			"input/object.yaml:7: spec.missing: not found"},
 		{"an integer read as a string names path, expected type and line", func() (any, error) { return o.GetString("spec.size") }, "",
-			"input/object.yaml:15: spec.size: want a string, got integer \"3\""},
+			"input/object.yaml:15: spec.size: want a string, got an integer"},
 		{"a string read as an integer", func() (any, error) { return o.GetInt("spec.image") }, int64(0),
-			`input/object.yaml:7: spec.image: want an integer, got string "ghcr.io/example/todo:1.4.2"`},
+			`input/object.yaml:7: spec.image: want an integer, got a string`},
 		{"a float read as an integer", func() (any, error) { return o.GetInt("spec.ratio") }, int64(0),
-			`input/object.yaml:9: spec.ratio: want an integer, got float "0.25"`},
+			`input/object.yaml:9: spec.ratio: want an integer, got a float`},
 		{"a map read as a list", func() (any, error) { return o.GetList("spec.labels") }, []any(nil),
 			`input/object.yaml:13: spec.labels: want a list, got a map`},
 		{"a list read as a map", func() (any, error) { return o.GetMap("spec.ports") }, map[string]any(nil),
 			`input/object.yaml:11: spec.ports: want a map, got a list`},
 		{"a string read as a bool", func() (any, error) { return o.GetBool("spec.image") }, false,
-			`input/object.yaml:7: spec.image: want a boolean, got string "ghcr.io/example/todo:1.4.2"`},
+			`input/object.yaml:7: spec.image: want a boolean, got a string`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {

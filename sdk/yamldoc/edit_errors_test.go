@@ -17,7 +17,7 @@ func TestSetErrorsLeaveTheDocument(t *testing.T) {
 		want     string
 		notFound bool
 	}{
-		{"into a scalar", "a scalar cannot hold keys", "metadata.name.x", 1, `f.yaml:3: metadata.name: is string "a", not a map`, false},
+		{"into a scalar", "a scalar cannot hold keys", "metadata.name.x", 1, `f.yaml:3: metadata.name: is a string, not a map`, false},
 		{"index into a map", "a map has no items", "metadata[0]", 1, `f.yaml:3: metadata: is a map, not a list`, false},
 		{"index past the end", "only index len appends", "items[3]", "y", `f.yaml:5: items[3]: index out of range: the list has 1 items (append at [1])`, false},
 		{"list under a created map", "maps are created on the way, lists are not; nothing is created", "spec.containers[0].image", "x", `f.yaml:2: spec.containers[0]: not found: only maps are created on the way; set the list first`, true},

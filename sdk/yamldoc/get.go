@@ -150,8 +150,10 @@ func (v Node) typeErr(want string) error {
 	return v.errAt(nil, v.Line(), nil, fmt.Sprintf("want %s, got %s", want, describe(v.n.resolved())))
 }
 
-// describe names a value's type for messages without printing long or secret values in full.
+// describe names a value's type for messages.
 func describe(n *node) string {
+	// Values are never quoted: the node may be a Secret's data, and an error message ends up
+	// in logs and in Git history. The file, line and path say where to look.
 	switch {
 	case n == nil:
 		return "nothing"
@@ -160,20 +162,19 @@ func describe(n *node) string {
 	case n.kind == SeqKind:
 		return "a list"
 	}
-	t := strings.TrimPrefix(n.tag, "!!")
 	switch n.tag {
 	case "!!str":
-		t = "string"
+		return "a string"
 	case "!!int":
-		t = "integer"
+		return "an integer"
+	case "!!float":
+		return "a float"
+	case "!!bool":
+		return "a boolean"
 	case "!!null":
 		return "null"
 	}
-	val := n.value
-	if len(val) > 40 {
-		val = val[:37] + "..."
-	}
-	return fmt.Sprintf("%s %q", t, val)
+	return "a " + strings.TrimPrefix(n.tag, "!!") + " value"
 }
 
 func (v Node) at(path string) (Node, error) {
