@@ -18,9 +18,6 @@ type ManifestFile struct {
 	file     *yamldoc.File
 	o        *Output
 	removals []*Manifest
-	// staged is what EachManifestFile will commit: stagedWrite of stagedData, or stagedRemove.
-	staged     int
-	stagedData []byte
 	disk       []byte // the file's bytes as last read or written; nil once removed
 	removed    bool
 }
@@ -147,63 +144,51 @@ func (f *ManifestFile) applyRemovals() error {
 	return errors.Join(errs...)
 }
 
+// stagedFile is a change EachManifestFile commits once every file succeeded.
+type stagedFile struct {
+	real   string
+	remove bool
+}
+
 // stage writes the file's new content beside it (see EachManifestFile) and reports whether
 // there is anything to commit.
-func (f *ManifestFile) stage() (bool, error) {
+func (f *ManifestFile) stage() (stagedFile, bool, error) {
 	if err := f.applyRemovals(); err != nil {
-		return false, err
+		return stagedFile{}, false, err
 	}
 	if !f.file.Changed() {
-		return false, nil
+		return stagedFile{}, false, nil
 	}
 	if len(f.file.Docs()) == 0 {
-		f.staged = stagedRemove
-		return !f.removed, nil
+		return stagedFile{real: f.Real, remove: true}, !f.removed, nil
 	}
 	data, err := f.file.Bytes()
 	if err != nil {
-		return false, err
+		return stagedFile{}, false, err
 	}
 	if !f.removed && bytes.Equal(data, f.disk) {
-		return false, nil
+		return stagedFile{}, false, nil
 	}
 	if err := f.o.k.FS.WriteFile(fsys.StagedName(f.Real), data); err != nil {
-		return false, err
+		return stagedFile{}, false, err
 	}
-	f.staged, f.stagedData = stagedWrite, data
-	return true, nil
+	return stagedFile{real: f.Real}, true, nil
 }
 
 // commit replaces the file with its staged content (or removes it).
-func (f *ManifestFile) commit() error {
-	switch f.staged {
-	case stagedRemove:
-		if err := f.o.k.FS.Remove(f.Real); err != nil {
-			return err
-		}
-		f.removed, f.disk = true, nil
-	case stagedWrite:
-		if err := f.o.k.FS.Rename(fsys.StagedName(f.Real), f.Real); err != nil {
-			return err
-		}
-		f.removed, f.disk = false, f.stagedData
+func (s stagedFile) commit(files fsys.FS) error {
+	if s.remove {
+		return files.Remove(s.real)
 	}
-	f.staged, f.stagedData = 0, nil
-	return nil
+	return files.Rename(fsys.StagedName(s.real), s.real)
 }
 
 // discard drops a staged write.
-func (f *ManifestFile) discard() {
-	if f.staged == stagedWrite {
-		_ = f.o.k.FS.Remove(fsys.StagedName(f.Real))
+func (s stagedFile) discard(files fsys.FS) {
+	if !s.remove {
+		_ = files.Remove(fsys.StagedName(s.real))
 	}
-	f.staged, f.stagedData = 0, nil
 }
-
-const (
-	stagedWrite = iota + 1
-	stagedRemove
-)
 
 // Manifest is one Kubernetes object in an output file: a document, or an item of a *List. The
 // embedded Node reads and edits it by path (Set, Delete, GetString...); edits are saved with

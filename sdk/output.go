@@ -167,7 +167,9 @@ func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	var staged []*ManifestFile
+	// Only what a commit needs is kept per file, never the parsed file: memory stays bounded
+	// by the largest file, not the tree.
+	var staged []stagedFile
 	seen := make(map[string]bool, len(files))
 	for _, f := range files {
 		if !f.IsManifest() || seen[f.Real] {
@@ -183,22 +185,22 @@ func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 			errs = append(errs, err)
 			continue
 		}
-		ok, err := mf.stage()
+		sf, ok, err := mf.stage()
 		if err != nil {
 			errs = append(errs, err)
 		}
 		if ok {
-			staged = append(staged, mf)
+			staged = append(staged, sf)
 		}
 	}
 	if len(errs) > 0 {
-		for _, mf := range staged {
-			mf.discard()
+		for _, sf := range staged {
+			sf.discard(o.k.FS)
 		}
 		return errors.Join(errs...)
 	}
-	for _, mf := range staged {
-		if err := mf.commit(); err != nil {
+	for _, sf := range staged {
+		if err := sf.commit(o.k.FS); err != nil {
 			errs = append(errs, err)
 		}
 	}
