@@ -18,8 +18,8 @@ type ManifestFile struct {
 	file     *yamldoc.File
 	o        *Output
 	removals []*Manifest
-	disk       []byte // the file's bytes as last read or written; nil once removed
-	removed    bool
+	disk     []byte // the file's bytes as last read or written; nil once removed
+	removed  bool
 }
 
 // Documents are the file's documents, including the ones that are not Kubernetes objects.
