@@ -1,8 +1,5 @@
-//go:build chain
-
-// The seed scenario through both stages: run with `go test -tags chain ./stages/enforcetags/`.
-// It is behind a build tag so this package builds and tests on its own while
-// stages/terraformgenerate is written in parallel; the lead enables it once both are in.
+// The seed scenario through both stages: terraform-generate then enforce-tags, as the vm
+// Promise's pipeline runs them.
 
 package enforcetags
 
