@@ -19,7 +19,7 @@ import (
 // argument against the EC2 module's variables.tf.
 func TestChainSeedScenario(t *testing.T) {
 	defaulted := readFixture(t, "derived", "terraform-generate", "inputs", "vm-example-vm.in-cluster-defaulted.yaml")
-	vars, err := filepath.Abs(filepath.Join(fixtures(t), "terraform-aws-ec2-instance", "v6.0.2", "variables.tf"))
+	vars, err := filepath.Abs(filepath.Join(fixturesDir(t), "terraform-aws-ec2-instance", "v6.0.2", "variables.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}

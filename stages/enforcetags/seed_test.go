@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagekit/stagekit/internal/fixtures"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -14,18 +16,12 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// fixtures is the shared acceptance tree; tests using it skip when it is absent.
-func fixtures(t testing.TB) string {
-	dir := filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", dir)
-	}
-	return dir
-}
+// fixturesDir is the shared acceptance fixtures; the test skips without them.
+func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 func readFixture(t testing.TB, parts ...string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(append([]string{fixtures(t)}, parts...)...))
+	b, err := os.ReadFile(filepath.Join(append([]string{fixturesDir(t)}, parts...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +194,7 @@ func ec2Variables(t testing.TB) map[string]bool {
 // gets the tags, or the file is refused with its line when it is not valid HCL (the v0.7.0
 // synthetic-edge output writes keys such as 1abc and dotted.key bare).
 func TestReferenceOutputs(t *testing.T) {
-	root := filepath.Join(fixtures(t), "derived", "terraform-generate")
+	root := filepath.Join(fixturesDir(t), "derived", "terraform-generate")
 	var files []string
 	for _, g := range []string{"*/*/*.tf.json", "*/*/*.tf"} {
 		m, _ := filepath.Glob(filepath.Join(root, g))

@@ -1,11 +1,12 @@
 package labelinjector
 
 import (
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stagekit/stagekit/internal/fixtures"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagekit/stagekit/sdk"
@@ -13,37 +14,11 @@ import (
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
-// fixturesDir is the shared acceptance fixtures, outside this repository's CI.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", dir)
-	}
-	return dir
-}
+// fixturesDir is the shared acceptance fixtures; the test skips without them.
+func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 // readTree reads every regular file under dir, by slash path relative to it.
-func readTree(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func readTree(t testing.TB, dir string) map[string]string { return fixtures.ReadTree(t, dir) }
 
 var resourceEnv = map[string]string{
 	"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure",

@@ -13,7 +13,7 @@ import (
 // rendered/ directory repeated 12 times, each copy in its own directory): the size of the
 // largest output a Work can hold.
 func BenchmarkLargeOutput(b *testing.B) {
-	renders := readDir(b, filepath.Join(fixtures(b), "kratix-marketplace", "rendered"))
+	renders := readDir(b, filepath.Join(fixturesDir(b), "kratix-marketplace", "rendered"))
 	output := map[string]string{}
 	var size int64
 	for i := range 12 {

@@ -1,47 +1,22 @@
 package replicamigration
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stagekit/stagekit/internal/fixtures"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// fixtures is the shared acceptance corpus; tests using it skip when it is absent.
-func fixtures(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", dir)
-	}
-	return dir
-}
+// fixturesDir is the shared acceptance fixtures; the test skips without them.
+func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
-// readDir reads every file under dir into a map keyed by slash path relative to it.
-func readDir(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+// readDir reads every regular file under dir, by slash path relative to it.
+func readDir(t testing.TB, dir string) map[string]string { return fixtures.ReadTree(t, dir) }
 
 func readFile(t testing.TB, p string) string {
 	t.Helper()
@@ -61,7 +36,7 @@ var resourceConfigure = map[string]string{
 // pipeline of that era left, gets replicas: 2 in the Deployment and in status; every other
 // status key and every other file is kept byte for byte.
 func TestSeedWorkshopApp(t *testing.T) {
-	root := fixtures(t)
+	root := fixturesDir(t)
 	run := filepath.Join(root, "kratix-marketplace", "pipeline-run-workshop-app")
 	hack := filepath.Join(root, "derived", "app-as-a-service-hackathon-pipeline-state")
 	output := readDir(t, filepath.Join(run, "output"))
@@ -126,7 +101,7 @@ func TestSeedWorkshopApp(t *testing.T) {
 // (their HPAs go to minReplicas 2), the other Deployments are raised directly, and no file
 // without a change is rewritten.
 func TestRenderedHelmCharts(t *testing.T) {
-	root := fixtures(t)
+	root := fixturesDir(t)
 	rendered := filepath.Join(root, "kratix-marketplace", "rendered")
 	tests := []struct {
 		file, reason string
@@ -165,7 +140,7 @@ func TestRenderedHelmCharts(t *testing.T) {
 
 // Every render runs: the stage never crashes, and either succeeds or names a file and line.
 func TestEveryRenderRuns(t *testing.T) {
-	rendered := filepath.Join(fixtures(t), "kratix-marketplace", "rendered")
+	rendered := filepath.Join(fixturesDir(t), "kratix-marketplace", "rendered")
 	for name, src := range readDir(t, rendered) {
 		t.Run(name, func(t *testing.T) {
 			res := stagetest.Idempotent(t, Stage, stagetest.Fixture{Env: resourceConfigure, Output: map[string]string{name: src}})

@@ -11,25 +11,20 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/stagekit/stagekit/internal/fixtures"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 	yaml2 "sigs.k8s.io/yaml/goyaml.v2"
 )
 
-// fixtures is the shared acceptance corpus; tests using it skip when it is absent.
-func fixtures(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", dir)
-	}
-	return dir
-}
+// fixturesDir is the shared acceptance fixtures; the test skips without them.
+func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 func readFixture(t testing.TB, rel string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtures(t), filepath.FromSlash(rel)))
+	b, err := os.ReadFile(filepath.Join(fixturesDir(t), filepath.FromSlash(rel)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +34,7 @@ func readFixture(t testing.TB, rel string) string {
 // renders are the Helm and kustomize renders of the marketplace, by file name.
 func renders(t testing.TB) map[string]string {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(fixtures(t), "kratix-marketplace", "rendered", "*"))
+	paths, err := filepath.Glob(filepath.Join(fixturesDir(t), "kratix-marketplace", "rendered", "*"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no renders: %v", err)
 	}
