@@ -21,7 +21,9 @@ for s in $stages; do
     podman manifest rm "$tag" >/dev/null 2>&1 || true
     podman image rm "$tag" >/dev/null 2>&1 || true
     for p in $platforms; do
-      podman build -q --platform "$p" --build-arg "TARGETARCH=${p#linux/}" "${common[@]}" --manifest "$tag" . >/dev/null
+      # --layers=false: podman reuses a cached LABEL layer when only a build-arg changed, which
+      # would stamp an image with an earlier VERSION.
+      podman build -q --layers=false --platform "$p" --build-arg "TARGETARCH=${p#linux/}" "${common[@]}" --manifest "$tag" . >/dev/null
     done
     if [ "${PUSH:-0}" = 1 ]; then podman manifest push --all "$tag" "docker://$tag"; fi
     ;;

@@ -1,0 +1,11 @@
+// Package containertest holds the container test of the stage images: it builds the five
+// images offline (FROM scratch) with podman, runs pipeline scenarios through them the way a
+// Kratix pipeline pod runs its init containers (bubblewrap: uid 65532, read-only root, read-only
+// /kratix/input, no network, cleared environment) and checks that every result equals running the
+// same binaries directly. Run it with
+//
+//	go test ./internal/containertest/...
+//
+// It is skipped when podman or bwrap is missing (or under -short) unless
+// STAGEKIT_CONTAINER_TEST=require, which CI sets.
+package containertest
