@@ -17,7 +17,39 @@ import (
 // every other byte (comments, blank lines, other blocks) is kept. A file that was already in
 // canonical form (terraform fmt) is formatted again after the edit, so alignment stays canonical;
 // any other file keeps its own layout.
-func editHCL(name string, src []byte, e Enforcement) (*Edit, error) {
+func editHCL(name string, file []byte, e Enforcement) (*Edit, error) {
+	// hclwrite drops a leading byte-order mark (it became spaces) and writes new lines with
+	// "\n": the mark is set aside and put back, and a CRLF file gets CRLF on its new lines.
+	src, bom := bytes.CutPrefix(file, utf8BOM)
+	crlf := bytes.Contains(src, []byte("\r\n"))
+	ed, err := editHCLBody(name, src, e)
+	if err != nil || ed.Out == nil {
+		return ed, err
+	}
+	if crlf {
+		ed.Out = toCRLF(ed.Out)
+	}
+	if bom {
+		ed.Out = append(append([]byte(nil), utf8BOM...), ed.Out...)
+	}
+	return ed, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// toCRLF ends every line with "\r\n", leaving the ones that already do.
+func toCRLF(b []byte) []byte {
+	out := make([]byte, 0, len(b)+bytes.Count(b, []byte("\n")))
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func editHCLBody(name string, src []byte, e Enforcement) (*Edit, error) {
 	syn, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, hclErr(name, diags)

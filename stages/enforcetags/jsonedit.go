@@ -1,8 +1,11 @@
 package enforcetags
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/fieldpath"
@@ -12,6 +15,9 @@ import (
 // editJSON stamps the tags on the module calls of a Terraform JSON file (*.tf.json). Edits are
 // spliced by yamldoc, so key order, indentation and the untouched values keep their bytes.
 func editJSON(name string, src []byte, e Enforcement) (*Edit, error) {
+	if err := checkJSON(name, src); err != nil {
+		return nil, err
+	}
 	f, err := yamldoc.ParseFormat(name, src, yamldoc.JSON)
 	if err != nil {
 		return nil, err
@@ -19,20 +25,34 @@ func editJSON(name string, src []byte, e Enforcement) (*Edit, error) {
 	ed := &Edit{}
 	var errs []error
 	for _, d := range f.Docs() {
-		if d.Empty() || d.Root().Kind() != yamldoc.MapKind {
-			continue // not a Terraform JSON file: nothing of ours
-		}
-		mods, err := d.Root().Lookup("module")
-		if err != nil {
+		if d.Empty() {
 			continue
 		}
-		for _, m := range jsonModules(name, mods, &errs) {
-			if e.Module != "" && m.name != e.Module {
+		// HCL's JSON syntax lets a body be an object or an array of objects, the root included.
+		var bodies []yamldoc.Node
+		switch root := d.Root(); root.Kind() {
+		case yamldoc.MapKind:
+			bodies = []yamldoc.Node{root}
+		case yamldoc.SeqKind:
+			for i := 0; i < root.Len(); i++ {
+				if it := root.Item(i); it.Kind() == yamldoc.MapKind {
+					bodies = append(bodies, it)
+				}
+			}
+		}
+		for _, body := range bodies {
+			mods, err := body.Lookup("module")
+			if err != nil {
 				continue
 			}
-			ed.Modules = append(ed.Modules, Module{m.name, m.body.Line()})
-			if err := stampJSONModule(name, m.name, m.body, e, ed); err != nil {
-				errs = append(errs, err)
+			for _, m := range jsonModules(name, mods, &errs) {
+				if e.Module != "" && m.name != e.Module {
+					continue
+				}
+				ed.Modules = append(ed.Modules, Module{m.name, m.body.Line()})
+				if err := stampJSONModule(name, m.name, m.body, e, ed); err != nil {
+					errs = append(errs, err)
+				}
 			}
 		}
 	}
@@ -47,6 +67,48 @@ func editJSON(name string, src []byte, e Enforcement) (*Edit, error) {
 		ed.Out = out
 	}
 	return ed, nil
+}
+
+// checkJSON refuses what Terraform's JSON reader refuses but a YAML parser reads: YAML syntax
+// (anchors, aliases, comments, unquoted keys), invalid UTF-8, a byte-order mark. Editing such a
+// file would hand Terraform a file it cannot read; the error names the line.
+func checkJSON(name string, src []byte) error {
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, size := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return locErr(name, lineAt(src, off), "", "invalid UTF-8 (byte 0x%02x): Terraform reads *.tf.json files as UTF-8 JSON", src[off])
+	}
+	if json.Valid(src) {
+		return nil // the common case, without a copy of the file
+	}
+	var v json.RawMessage
+	err := json.Unmarshal(src, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := int(se.Offset) - 1
+		if off < 0 {
+			off = 0
+		}
+		return locErr(name, lineAt(src, off), "", "not valid JSON: %v (Terraform reads *.tf.json files as JSON)", se)
+	}
+	if err != nil {
+		return locErr(name, 1, "", "not valid JSON: %v (Terraform reads *.tf.json files as JSON)", err)
+	}
+	return nil
+}
+
+// lineAt is the line (from 1) of a byte offset.
+func lineAt(src []byte, off int) int {
+	if off > len(src) {
+		off = len(src)
+	}
+	return bytes.Count(src[:off], []byte("\n")) + 1
 }
 
 type jsonModule struct {

@@ -21,6 +21,10 @@ type finding struct {
 	namespace string
 	name      string
 	empty     bool // no data and no stringData (or a generator with no source)
+	// inArray is an object that is an item of a document that is a bare sequence (a JSON file
+	// that is an array): not something kubectl applies, but plaintext in the state store all the
+	// same. Removing it removes the whole document.
+	inArray bool
 }
 
 // detector finds forbidden objects in parsed files.
@@ -35,6 +39,17 @@ func (d detector) file(docs []*yamldoc.Doc, kustomization bool) []finding {
 			continue
 		}
 		root := doc.Root()
+		if root.Kind() == yamldoc.SeqKind {
+			// Fail closed: a document that is an array of objects is stored as it is.
+			for i := 0; i < root.Len(); i++ {
+				n := len(out)
+				out = d.object(out, root.Item(i), doc.Index(), []int{i}, nil, 1)
+				for j := n; j < len(out); j++ {
+					out[j].inArray = true
+				}
+			}
+			continue
+		}
 		out = d.object(out, root, doc.Index(), nil, nil, 0)
 		if kustomization && d.p.secretForbidden {
 			out = d.generators(out, root, doc.Index())

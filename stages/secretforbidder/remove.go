@@ -85,6 +85,8 @@ func cutFrom(root yamldoc.Node, found []finding) (bool, error) {
 	var items, entries []string
 	for _, fd := range found {
 		switch {
+		case fd.inArray:
+			return false, nil // an item of a bare array: the whole document goes
 		case fd.entry >= 0:
 			entries = append(entries, "secretGenerator["+strconv.Itoa(fd.entry)+"]")
 		case len(fd.items) > 0:

@@ -26,8 +26,20 @@ func moduleName(k *sdk.Kratix, obj *sdk.Object) (name, raw string, err error) {
 		return "", "", errors.Join(errs...)
 	}
 	raw = strings.ToLower(kind) + "_" + ns + "_" + base
-	return identifier(raw), raw, nil
+	name = identifier(raw)
+	if n := len(name) + len(".tf.json"); n > maxFileBase {
+		at := sdk.Location{File: sdk.ObjectFile, Path: "metadata.name"}
+		if node, err := obj.Lookup("metadata.name"); err == nil {
+			at.Line = node.Line()
+		}
+		return "", "", sdk.Errorf(at, "the module file %s.tf.json would have a %d-byte name, more than the %d bytes the stage can write (a file name holds at most 255 bytes, and the atomic write uses a temporary name 14 bytes longer): shorten the request's name, namespace or kind", name[:40]+"...", n, maxFileBase)
+	}
+	return name, raw, nil
 }
+
+// maxFileBase is the longest file name the stage writes: NAME_MAX (255 on every Linux file
+// system) less what the SDK's atomic write adds for its temporary file ("." and ".stagekit-tmp").
+const maxFileBase = 255 - len(".") - len(".stagekit-tmp")
 
 // identifier makes s a Terraform identifier by a fixed rule: every character other than an
 // ASCII letter, digit, '_' or '-' becomes '_', and a name that does not start with a letter or

@@ -151,7 +151,15 @@ func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	}
 }
 
+// maxIndentDepth is the deepest level written one item per line. Deeper values are written on
+// one line: indenting every level of a value nested thousands deep would make the file grow
+// with the square of the depth (a 40 KB request became a 200 MB module file).
+const maxIndentDepth = 32
+
 func newline(b *bytes.Buffer, depth int) {
+	if depth > maxIndentDepth {
+		return
+	}
 	b.WriteByte('\n')
 	for i := 0; i < depth; i++ {
 		b.WriteString("  ")
