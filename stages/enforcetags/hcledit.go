@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -26,6 +27,7 @@ func editHCL(name string, file []byte, e Enforcement) (*Edit, error) {
 	if err != nil || ed.Out == nil {
 		return ed, err
 	}
+	ed.Out = keepLineIndentation(src, ed.Out)
 	if crlf {
 		ed.Out = toCRLF(ed.Out)
 	}
@@ -36,6 +38,49 @@ func editHCL(name string, file []byte, e Enforcement) (*Edit, error) {
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
+
+// keepLineIndentation gives back the original bytes of every line the edit did not change but
+// hclwrite re-indented: hclwrite keeps indentation as a count of spaces, so a tab-indented file
+// would otherwise come back with every line rewritten. Lines are matched in order, a new line
+// being one that no original line within a short look-ahead matches.
+func keepLineIndentation(src, out []byte) []byte {
+	old := bytes.SplitAfter(src, []byte("\n"))
+	cur := bytes.SplitAfter(out, []byte("\n"))
+	key := func(l []byte) string { return string(bytes.TrimRight(bytes.TrimLeft(l, " \t"), "\r\n")) }
+	const lookahead = 64
+	res := make([]byte, 0, len(out))
+	i := 0
+	for _, l := range cur {
+		k := key(l)
+		matched := -1
+		// A line of punctuation ("}", "]") could match anywhere: only where the original is.
+		window := lookahead
+		if !bytes.ContainsFunc([]byte(k), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			window = 1
+		}
+		for j := i; j < len(old) && j < i+window; j++ {
+			if key(old[j]) == k {
+				matched = j
+				break
+			}
+		}
+		if matched < 0 {
+			res = append(res, l...)
+			continue
+		}
+		// Keep the original's tab indentation and line ending; the content is the same. Lines
+		// indented with spaces come back from hclwrite as they were, so they are left to it.
+		o := old[matched]
+		indent := o[:len(o)-len(bytes.TrimLeft(o, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && bytes.HasSuffix(l, []byte("\n")) == bytes.HasSuffix(o, []byte("\n")) {
+			res = append(res, o...)
+		} else {
+			res = append(res, l...)
+		}
+		i = matched + 1
+	}
+	return res
+}
 
 // toCRLF ends every line with "\r\n", leaving the ones that already do.
 func toCRLF(b []byte) []byte {
