@@ -42,9 +42,10 @@ lint: vet
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Go benchmarks of the SDK's hot paths and of each stage.
+# Go benchmarks of the SDK and stages, then whole-process comparisons against yq/jq: installs
+# yq v4.45.1 into .cache/bin and jq if missing; prints the README table.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	GO=$(GO) ./scripts/bench.sh
 
 # Run every fuzz target for FUZZTIME each (seed corpora already run in make test).
 FUZZTIME ?= 60s

@@ -1,0 +1,81 @@
+// Command stagebench measures the stagekit stage binaries against the shell scripts they replace
+// (yq, jq, awk, one process per file) as whole processes: CPU time (user+sys from wait4) and peak
+// RSS, median of interleaved runs, on a 15 MB output tree built from the marketplace's Helm
+// renders. It prints a Markdown table for the README. `make bench` runs it through
+// scripts/bench.sh, which installs yq v4.45.1 and jq first.
+//
+//	go run ./internal/bench/cmd/stagebench [--runs 5] [--quick] [--bin bin] [--yq path] [--fixtures dir]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/stagekit/stagekit/internal/bench"
+)
+
+func main() {
+	bench.ServeHelper() // a measuring helper re-executes this binary
+
+	def := bench.DefaultConfig()
+	quick := flag.Bool("quick", false, "one run on a one-tenant tree: checks the harness in seconds")
+	runs := flag.Int("runs", 0, fmt.Sprintf("interleaved runs per large-tree comparison (default %d; 1 with --quick)", def.Runs))
+	fastRuns := flag.Int("fast-runs", 0, "runs of the small seed, start-up and chain comparisons (default 4×runs)")
+	tenants := flag.Int("tenants", 0, fmt.Sprintf("tenant directories in the tree (default %d; 1 with --quick)", def.Tenants))
+	cpus := flag.Int("cpus", def.CPUs, "pin every measured process to this many CPUs (1: the issue's one core; 0: no pinning)")
+	binDir := flag.String("bin", "", "directory of the stage binaries (default <repo>/bin)")
+	yq := flag.String("yq", os.Getenv("STAGEBENCH_YQ"), "mikefarah yq "+bench.YQVersion+" (default <repo>/.cache/bin/yq, then PATH)")
+	fixtures := flag.String("fixtures", os.Getenv("STAGEKIT_FIXTURES"), "acceptance fixtures (default <repo>/../shared/acceptance/fixtures)")
+	workDir := flag.String("workdir", "", "parent of the scratch directory (default $TMPDIR)")
+	failMissed := flag.Bool("fail-on-missed-target", false, "exit 1 when a target is not met")
+	flag.Parse()
+
+	root, err := bench.RepoRoot(".")
+	if err != nil {
+		die(2, err)
+	}
+	cfg := def
+	if *quick {
+		cfg = bench.QuickConfig()
+	}
+	if *runs > 0 {
+		cfg.Runs = *runs
+	}
+	if *fastRuns > 0 {
+		cfg.FastRuns = *fastRuns
+	}
+	if *tenants > 0 {
+		cfg.Tenants = *tenants
+	}
+	cfg.CPUs = *cpus
+	if *binDir == "" {
+		*binDir = filepath.Join(root, "bin")
+	}
+	if *fixtures == "" {
+		*fixtures = filepath.Join(root, "..", "shared", "acceptance", "fixtures")
+	}
+	if _, err := os.Stat(filepath.Join(*fixtures, "kratix-marketplace", "rendered")); err != nil {
+		die(2, fmt.Errorf("acceptance fixtures not found (--fixtures or STAGEKIT_FIXTURES): %v", err))
+	}
+	cfg.Fixtures = *fixtures
+	cfg.WorkDir = *workDir
+	cfg.Log = os.Stderr
+	if cfg.Tools, err = bench.FindTools(*binDir, *yq, root); err != nil {
+		die(2, err)
+	}
+	rep, err := bench.Run(cfg)
+	if err != nil {
+		die(1, err)
+	}
+	rep.Markdown(os.Stdout)
+	if *failMissed && len(rep.Missed()) > 0 {
+		os.Exit(1)
+	}
+}
+
+func die(code int, err error) {
+	fmt.Fprintln(os.Stderr, "stagebench:", err)
+	os.Exit(code)
+}
