@@ -2,11 +2,9 @@ package sdk
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"strings"
 
-	"github.com/stagekit/stagekit/sdk/schema"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
@@ -17,6 +15,10 @@ import (
 //	size, err := obj.GetString("spec.size")        // "spec.size: want a string, got integer 3"
 //	replicas, err := obj.GetInt("spec.replicas")   // int64, never a float64 round trip
 //	cfg, err := yamldoc.Decode[AppSpec](obj.Node, "spec")
+//
+// To check the spec against the Promise's CRD, see package schema (schema.Load, then
+// Schema.ValidateObject); it lives apart so stages that never validate do not pay for the JSON
+// Schema library's start-up.
 type Object struct {
 	yamldoc.Node
 	env Env
@@ -145,36 +147,4 @@ func (o *Object) CRD() (yamldoc.Node, error) {
 		return yamldoc.Node{}, err
 	}
 	return api, nil
-}
-
-// Validate checks the object's spec against a schema (see LoadSchema) and returns every
-// violation at once, each naming its field path and the input file's line.
-func (o *Object) Validate(s *schema.Schema) error {
-	var spec any
-	if sp := o.Spec(); sp.Exists() {
-		v, err := sp.Value()
-		if err != nil {
-			return err
-		}
-		spec = v
-	}
-	var errs []error
-	for _, v := range s.ValidateSpec(spec) {
-		line := o.Line()
-		if n, err := o.Lookup(v.Path); err == nil {
-			line = n.Line()
-		}
-		errs = append(errs, Errorf(Location{File: ObjectFile, Line: line, Path: v.Path}, "%s", v.Message))
-	}
-	return errors.Join(errs...)
-}
-
-// LoadSchema compiles the openAPIV3Schema of a CRD or of a Promise's spec.api (YAML or JSON) for
-// a version ("" picks the storage version).
-func LoadSchema(crdOrPromise []byte, version string) (*schema.Schema, error) {
-	s, err := schema.Load(crdOrPromise, version)
-	if err != nil {
-		return nil, fmt.Errorf("loading schema: %w", err)
-	}
-	return s, nil
 }

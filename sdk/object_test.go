@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -241,46 +240,6 @@ func TestObjectBadFiles(t *testing.T) {
 			}
 			if _, err2 := k.Object(); errText(err2) != errText(err) {
 				t.Errorf("second call: %v, first %v", err2, err)
-			}
-		})
-	}
-}
-
-func TestObjectValidate(t *testing.T) {
-	promise, err := os.ReadFile("/work/shared/acceptance/fixtures/kratix-examples/promise-terraform-ec2/vm.promise-with-enforce-tags.yaml")
-	if err != nil {
-		t.Skipf("the vm Promise fixture is absent: %v", err)
-	}
-	s, err := LoadSchema(promise, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		reason string
-		object string
-		want   []string
-	}{
-		{"a valid request", "apiVersion: example.com/v1\nkind: VM\nmetadata:\n  name: vm\nspec:\n  subnet_id: subnet-1\n  create: true\n", nil},
-		{"every violation is reported at once, each with its path and line",
-			"apiVersion: example.com/v1\nkind: VM\nmetadata:\n  name: vm\nspec:\n  create: \"yes\"\n  ami: 12\n  monitoring: maybe\n",
-			[]string{"input/object.yaml:7: spec.ami: ", "input/object.yaml:6: spec.create: ", "input/object.yaml:8: spec.monitoring: "}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.reason, func(t *testing.T) {
-			o, err := ParseObject([]byte(tc.object), Env{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := errLines(o.Validate(s))
-			var got []string
-			for i, l := range lines {
-				if i < len(tc.want) && len(l) >= len(tc.want[i]) {
-					l = l[:len(tc.want[i])]
-				}
-				got = append(got, l)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("-want +got:\n%s\nfull:\n%v", diff, lines)
 			}
 		})
 	}
