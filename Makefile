@@ -47,14 +47,11 @@ fmt:
 bench:
 	GO=$(GO) ./scripts/bench.sh
 
-# Run every fuzz target for FUZZTIME each (seed corpora already run in make test).
+# Run every fuzz target for FUZZTIME each and keep the corpus it builds under testdata/fuzz
+# (seed corpora already run in make test).
 FUZZTIME ?= 60s
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-		done; \
-	done
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 demo: build
 	@./scripts/demo.sh
