@@ -230,8 +230,23 @@ func (c *nodeCmp) eq(a, b *node) bool {
 	if c.budget--; c.budget < 0 {
 		return false
 	}
+	if a != nil && b != nil && a.kind == b.kind && a.kind != AliasKind {
+		// The common case, no alias on either side.
+		switch {
+		case len(a.children) != len(b.children):
+			return false
+		case a.kind == ScalarKind:
+			return a.tag == b.tag && a.value == b.value || equalScalars(a, b)
+		}
+		for i, ac := range a.children {
+			if !c.eq(ac, b.children[i]) {
+				return false
+			}
+		}
+		return true
+	}
 	if a != nil && b != nil && a.kind == AliasKind && b.kind == AliasKind {
-		key := [2]*node{a.alias, b.alias}
+		key := [2]*node{a.alias(), b.alias()}
 		if r, ok := c.pairs[key]; ok {
 			return r
 		}
@@ -239,7 +254,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 			c.pairs = map[[2]*node]bool{}
 		}
 		c.pairs[key] = true // anchors cannot refer to themselves; this only stops a cycle
-		r := c.eq(a.alias, b.alias)
+		r := c.eq(a.alias(), b.alias())
 		c.pairs[key] = r
 		return r
 	}

@@ -22,29 +22,41 @@ type Doc struct {
 	lineStarts []int // file offsets of the document's lines, computed on first edit
 }
 
-func (d *Doc) parse() error {
-	src := d.file.src[d.start:d.end]
-	if len(bytes.TrimSpace(src)) == 0 {
-		return nil
-	}
-	y, err := decodeNode(src)
-	if err != nil {
-		return parseError(err, d.firstLine-1)
-	}
-	if y.Kind == 0 || len(y.Content) == 0 {
-		return nil
-	}
-	root, err := convert(y.Content[0], d.firstLine-1, map[*yaml.Node]*node{})
-	if err != nil {
-		return err
-	}
-	// A document whose only content is a null (a bare "---" with a comment) is empty.
-	if root.kind == ScalarKind && root.tag == "!!null" && root.value == "" {
-		return nil
+// parse parses the document with the fast parser, or with yaml.v3 when the fast parser does
+// not handle what the document holds.
+func (d *Doc) parse(fp *fastParser) error {
+	root, ok := fp.parse(d.file.src, d.start, d.end, d.firstLine)
+	if src := d.file.src[d.start:d.end]; !ok && len(bytes.TrimSpace(src)) > 0 {
+		d.file.slowDocs++
+		var err error
+		if root, err = parseSlow(d.file.src[d.start:d.end], d.firstLine); err != nil {
+			return err
+		}
 	}
 	d.root = root
 	d.origRoot = root
 	return nil
+}
+
+// parseSlow parses one document with yaml.v3; firstLine is the file line where src starts.
+// root is nil for an empty document.
+func parseSlow(src []byte, firstLine int) (*node, error) {
+	y, err := decodeNode(src)
+	if err != nil {
+		return nil, parseError(err, firstLine-1)
+	}
+	if y.Kind == 0 || len(y.Content) == 0 {
+		return nil, nil
+	}
+	root, err := convert(y.Content[0], firstLine-1, map[*yaml.Node]*node{})
+	if err != nil {
+		return nil, err
+	}
+	// A document whose only content is a null (a bare "---" with a comment) is empty.
+	if root.kind == ScalarKind && root.tag == "!!null" && root.value == "" {
+		return nil, nil
+	}
+	return root, nil
 }
 
 // File is the file the document belongs to.
@@ -105,15 +117,21 @@ func (d *Doc) offset(line, col int) int {
 
 func (d *Doc) indexLines() {
 	src := d.file.src[:d.end]
+	if d.lineStarts == nil {
+		d.lineStarts = make([]int, 0, 1+bytes.Count(src[d.start:], nl))
+	}
 	d.lineStarts = append(d.lineStarts[:0], d.start)
 	if d.start == 0 && bytes.HasPrefix(src, bom) {
 		// The parser does not count a byte order mark in columns, nor does indentation.
 		d.lineStarts[0] = len(bom)
 	}
-	for i := d.start; i < len(src); i++ {
-		if src[i] == '\n' && i+1 <= d.end {
-			d.lineStarts = append(d.lineStarts, i+1)
+	for i := d.start; i < len(src); {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		d.lineStarts = append(d.lineStarts, i)
 	}
 }
 

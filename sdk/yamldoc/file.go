@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -53,11 +54,22 @@ type File struct {
 	// wholeRenders counts the documents that Bytes had to re-render whole because their splice
 	// did not read back; tests use it to check that the splice path was taken.
 	wholeRenders int
+	// slowDocs counts the documents the fast parser left to yaml.v3.
+	slowDocs int
+
+	arena   arena       // the parsed documents' nodes
+	checker *fastParser // re-parses edited documents in Bytes (readsBack)
 }
+
+// checkers are fast parsers whose arenas are reused from file to file to re-parse edited
+// documents: the trees they make are only compared, then dropped.
+var checkers = sync.Pool{New: func() any { return &fastParser{arena: &arena{}} }}
 
 // Parse splits src into documents and parses each one. name is used in errors and to pick the
 // format (see FormatOf). A document that cannot be parsed makes Parse fail with a *SyntaxError
 // naming the file and line: a malformed document is never skipped.
+//
+// The File keeps src, and parsed strings point into it: src must not be modified afterwards.
 func Parse(name string, src []byte) (*File, error) {
 	return ParseFormat(name, src, FormatOf(name))
 }
@@ -66,9 +78,10 @@ func Parse(name string, src []byte) (*File, error) {
 func ParseFormat(name string, src []byte, format Format) (*File, error) {
 	f := &File{name: name, src: src, format: format}
 	f.crlf = bytes.Contains(src, []byte("\r\n"))
+	fp := &fastParser{arena: &f.arena}
 	for _, r := range splitDocuments(src) {
 		d := &Doc{file: f, index: len(f.docs), start: r.start, end: r.end, firstLine: r.line}
-		if err := d.parse(); err != nil {
+		if err := d.parse(fp); err != nil {
 			if se, ok := err.(*SyntaxError); ok {
 				se.File = name
 			}
@@ -113,22 +126,35 @@ func (f *File) Bytes() ([]byte, error) {
 	if !f.Changed() {
 		return f.src, nil
 	}
+	f.checker = checkers.Get().(*fastParser)
+	defer func() {
+		f.checker.arena.reset()
+		f.checker.src = nil // keep no output alive in the pool
+		if cap(f.checker.scratch) > 1<<16 {
+			f.checker.scratch = nil
+		}
+		checkers.Put(f.checker)
+		f.checker = nil
+	}()
 	var out bytes.Buffer
-	out.Grow(len(f.src) + 256)
+	out.Grow(len(f.src) + len(f.src)/8 + 256) // room for the edits: one allocation
 	for _, d := range f.docs {
 		if d.removed {
 			continue
 		}
-		b, err := d.bytes()
-		if err != nil {
-			return nil, err
-		}
-		if out.Len() > 0 && out.Bytes()[out.Len()-1] != '\n' && len(b) > 0 {
+		mark := out.Len()
+		if mark > 0 && out.Bytes()[mark-1] != '\n' {
 			// The previous document was last in the source and had no final newline; another
 			// document follows it now that a document in between was removed.
 			out.WriteString(f.newline())
 		}
-		out.Write(b)
+		start := out.Len()
+		if err := d.writeTo(&out); err != nil {
+			return nil, err
+		}
+		if out.Len() == start {
+			out.Truncate(mark) // nothing follows the previous document after all
+		}
 	}
 	return out.Bytes(), nil
 }
@@ -149,47 +175,125 @@ type docRange struct{ start, end, line int }
 func splitDocuments(src []byte) []docRange {
 	var out []docRange
 	start, startLine := 0, 1
-	hasContent := false // the current range holds something other than comments and blank lines
-	line := 1
 	explicit := false // the current range began with "---"
-	for pos := 0; pos < len(src); {
-		eol := bytes.IndexByte(src[pos:], '\n')
-		next := len(src)
-		if eol >= 0 {
-			next = pos + eol + 1
+	line := 1         // the line of pos
+	ms := markerSearch{src: src, dash: -2, dots: -2}
+	for pos := 0; ; {
+		m := ms.next(pos)
+		if m < 0 {
+			break
 		}
-		l := src[pos:next]
-		switch {
-		case isMarker(l, "---"):
-			if hasContent || explicit {
-				out = append(out, docRange{start, pos, startLine})
-				start, startLine = pos, line
+		line += bytes.Count(src[pos:m], nl)
+		next := len(src)
+		if eol := bytes.IndexByte(src[m:], '\n'); eol >= 0 {
+			next = m + eol + 1
+		}
+		if src[m] == '-' {
+			// Before a "---", a range that began with "---" or holds content is a document.
+			if explicit || hasContent(src[start:m]) {
+				out = append(out, docRange{start, m, startLine})
+				start, startLine = m, line
 			}
 			explicit = true
-			hasContent = false
-			if rest := bytes.TrimSpace(l[3:]); len(rest) > 0 && rest[0] != '#' {
-				hasContent = true
-			}
-		case isMarker(l, "..."):
-			// The document ends here; what follows until the next "---" is a new range.
+		} else {
+			// "..." ends the document; what follows until the next "---" is a new range.
 			out = append(out, docRange{start, next, startLine})
 			start, startLine = next, line+1
-			explicit, hasContent = false, false
-		default:
-			if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' && (t[0] != '%' || hasContent) {
-				hasContent = true
-			}
+			explicit = false
 		}
 		pos = next
-		line++
+		if next < len(src) || src[len(src)-1] == '\n' {
+			line++
+		}
 	}
-	if hasContent || explicit || len(out) == 0 {
+	if explicit || len(out) == 0 || hasContent(src[start:]) {
 		out = append(out, docRange{start, len(src), startLine})
-	} else if start < len(src) && len(out) > 0 {
+	} else if start < len(src) {
 		// Trailing comments after the last document stay with it.
 		out[len(out)-1].end = len(src)
 	}
 	return out
+}
+
+var nl = []byte("\n")
+
+// markerSearch finds the document markers of src in order.
+type markerSearch struct {
+	src        []byte
+	dash, dots int // the next "---" and "...", -1 for none, -2 before the first search
+}
+
+// next returns the offset of the first marker line at or after pos (a line start), or -1.
+func (ms *markerSearch) next(pos int) int {
+	for {
+		if ms.dash != -1 && ms.dash < pos {
+			ms.dash = ms.find(pos, "---")
+		}
+		if ms.dots != -1 && ms.dots < pos {
+			ms.dots = ms.find(pos, "...")
+		}
+		m := ms.dash
+		if m < 0 || ms.dots >= 0 && ms.dots < m {
+			m = ms.dots
+		}
+		if m < 0 {
+			return -1
+		}
+		end := bytes.IndexByte(ms.src[m:], '\n')
+		if end < 0 {
+			end = len(ms.src) - m
+		}
+		kind := "---"
+		if ms.src[m] == '.' {
+			kind = "..."
+		}
+		if (m == 0 || ms.src[m-1] == '\n') && isMarker(ms.src[m:m+end], kind) {
+			return m
+		}
+		pos = m + 1 // not at a line start, or not followed by a blank
+	}
+}
+
+func (ms *markerSearch) find(from int, m string) int {
+	i := bytes.Index(ms.src[from:], []byte(m))
+	if i < 0 {
+		return -1
+	}
+	return from + i
+}
+
+// hasContent reports whether b holds a line with something other than blanks, a comment or a
+// directive.
+func hasContent(b []byte) bool {
+	for len(b) > 0 {
+		l := b
+		if eol := bytes.IndexByte(b, '\n'); eol >= 0 {
+			l, b = b[:eol+1], b[eol+1:]
+		} else {
+			b = nil
+		}
+		if c, ok := firstNonSpace(l); ok && c != '#' && c != '%' {
+			return true
+		}
+	}
+	return false
+}
+
+// firstNonSpace is the first byte of bytes.TrimSpace(l), without trimming ASCII lines.
+func firstNonSpace(l []byte) (byte, bool) {
+	for i, c := range l {
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		case c < 0x80:
+			return c, true
+		default:
+			if t := bytes.TrimSpace(l[i:]); len(t) > 0 {
+				return t[0], true
+			}
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 func isMarker(l []byte, m string) bool {

@@ -21,6 +21,18 @@ var fixtureDirs = []string{
 // fixtures are absent (outside this repository's CI).
 func fixtureFiles(t testing.TB) map[string][]byte {
 	t.Helper()
+	out, err := readFixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Skip("acceptance fixtures not found")
+	}
+	return out
+}
+
+// readFixtures reads the fixtures' YAML and JSON files; none when they are absent.
+func readFixtures() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, dir := range fixtureDirs {
 		if _, err := os.Stat(dir); err != nil {
@@ -41,13 +53,10 @@ func fixtureFiles(t testing.TB) map[string][]byte {
 			return nil
 		})
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
-	if len(out) == 0 {
-		t.Skip("acceptance fixtures not found")
-	}
-	return out
+	return out, nil
 }
 
 const testLabel = `metadata.labels["stagekit.dev/test"]`

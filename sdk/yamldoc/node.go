@@ -44,23 +44,64 @@ const (
 // node is one value of a document. Nodes parsed from the source have a position; nodes made
 // by an edit have none (synthetic) and are rendered when the file is saved.
 type node struct {
-	kind     Kind
-	tag      string // resolved short tag: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq, or a custom one
-	value    string // scalars only
-	style    scalarStyle
-	flow     bool    // collections written in flow style ({...} / [...])
+	tag      string  // resolved short tag: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq, or a custom one
+	value    string  // scalars only
 	children []*node // map: key, value, key, value...; seq: items
-	alias    *node
-	anchor   string
-	explicit bool // the source spells a tag (!!str x, !Ref y)
+	more     *nodeMore
 
 	line, col int // 1-based; col counts characters as the YAML parser does; 0 for synthetic nodes
+
+	kind     Kind
+	style    scalarStyle
+	flow     bool // collections written in flow style ({...} / [...])
+	explicit bool // the source spells a tag (!!str x, !Ref y)
+	dirty    bool // a descendant changed
+}
+
+// nodeMore holds what few nodes need, out of node so that the many do not carry it.
+type nodeMore struct {
 	// orig is the children list as parsed, kept once the node is first edited so the saved
 	// file can be diffed against the source.
-	orig  []*node
-	dirty bool // a descendant changed
+	orig []*node
 	// replaces is the parsed value a synthetic node was set in place of.
 	replaces *node
+	alias    *node // an alias's anchored node
+	anchor   string
+}
+
+func (n *node) extra() *nodeMore {
+	if n.more == nil {
+		n.more = &nodeMore{}
+	}
+	return n.more
+}
+
+func (n *node) orig() []*node {
+	if n.more == nil {
+		return nil
+	}
+	return n.more.orig
+}
+
+func (n *node) replaces() *node {
+	if n.more == nil {
+		return nil
+	}
+	return n.more.replaces
+}
+
+func (n *node) alias() *node {
+	if n.more == nil {
+		return nil
+	}
+	return n.more.alias
+}
+
+func (n *node) anchor() string {
+	if n.more == nil {
+		return ""
+	}
+	return n.more.anchor
 }
 
 func (n *node) synthetic() bool { return n.line == 0 }
@@ -68,7 +109,7 @@ func (n *node) synthetic() bool { return n.line == 0 }
 // resolved follows an alias to its anchored node.
 func (n *node) resolved() *node {
 	for n != nil && n.kind == AliasKind {
-		n = n.alias
+		n = n.alias()
 	}
 	return n
 }
@@ -87,7 +128,10 @@ func (n *node) mapGet(key string) (k, v *node, idx int) {
 // Kubernetes API server refuses (duplicate keys). lineOffset shifts the parser's lines to the
 // file's.
 func convert(y *yaml.Node, lineOffset int, anchors map[*yaml.Node]*node) (*node, error) {
-	n := &node{line: y.Line + lineOffset, col: y.Column, anchor: y.Anchor}
+	n := &node{line: y.Line + lineOffset, col: y.Column}
+	if y.Anchor != "" {
+		n.extra().anchor = y.Anchor
+	}
 	if n.line == 0 {
 		n.line = 1 + lineOffset
 	}
@@ -142,7 +186,7 @@ func convert(y *yaml.Node, lineOffset int, anchors map[*yaml.Node]*node) (*node,
 		if !ok {
 			return nil, &SyntaxError{Line: n.line, Msg: fmt.Sprintf("alias *%s refers to an anchor that is not defined before it", y.Value)}
 		}
-		n.alias = target
+		n.extra().alias = target
 	default:
 		return nil, &SyntaxError{Line: n.line, Msg: "unexpected YAML node"}
 	}
@@ -164,16 +208,17 @@ func checkDuplicateKeys(m *node) error {
 		}
 		return nil
 	}
-	seen := make(map[string]*node, len(keys)/2)
+	// By value and tag, as sameKey compares: 1 and "1" are different keys.
+	seen := make(map[[2]string]*node, len(keys)/2)
 	for i := 0; i+1 < len(keys); i += 2 {
 		k := keys[i]
 		if k.kind != ScalarKind {
 			continue
 		}
-		if first, ok := seen[k.value]; ok && first.tag == k.tag {
+		if first, ok := seen[[2]string{k.tag, k.value}]; ok {
 			return duplicateKey(first, k)
 		}
-		seen[k.value] = k
+		seen[[2]string{k.tag, k.value}] = k
 	}
 	return nil
 }

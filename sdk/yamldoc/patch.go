@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // errRerender asks the caller to replace a collection whole: its edit cannot be spliced.
@@ -24,15 +22,25 @@ type patcher struct {
 	ps []patch
 }
 
-// bytes returns the document with its edits: spliced when the splice reads back as intended,
-// else rendered whole, and an error if even that would not read back.
-func (d *Doc) bytes() ([]byte, error) {
+// writeTo appends the document with its edits to out: spliced when the splice reads back as
+// intended, else rendered whole, and an error if even that would not read back.
+func (d *Doc) writeTo(out *bytes.Buffer) error {
 	if !d.Changed() {
-		return d.Source(), nil
+		out.Write(d.Source())
+		return nil
 	}
-	if out, err := d.splice(); err == nil && d.readsBack(out) {
-		return out, nil
+	mark := out.Len()
+	if err := d.splice(out); err == nil && d.readsBack(out.Bytes()[mark:]) {
+		return nil
 	}
+	out.Truncate(mark)
+	b, err := d.rendered()
+	out.Write(b)
+	return err
+}
+
+// rendered is the document rendered whole, for an edit the splicer cannot write.
+func (d *Doc) rendered() ([]byte, error) {
 	d.file.wholeRenders++
 	if budget := aliasBudget; !withinBudget(d.root, &budget) {
 		// Rendering whole expands aliases; an alias bomb would exhaust memory.
@@ -51,27 +59,30 @@ func (d *Doc) readsBack(out []byte) bool {
 	if d.file.format == JSON && !json.Valid(out) {
 		return false
 	}
-	y, err := decodeNode(out)
-	if err != nil {
-		return false
+	c := d.file.checker
+	c.arena.reset() // the previous check's tree is no longer used
+	n, ok := c.parse(out, 0, len(out), 1)
+	if !ok {
+		var err error
+		if n, err = parseSlow(out, 1); err != nil {
+			return false
+		}
 	}
-	if y.Kind == 0 || len(y.Content) == 0 {
+	if n == nil {
 		return d.root == nil
-	}
-	n, err := convert(y.Content[0], 0, map[*yaml.Node]*node{})
-	if err != nil {
-		return false
 	}
 	return equalNodes(n, d.root)
 }
 
-func (d *Doc) splice() ([]byte, error) {
+// splice appends the document with its edits spliced in to out; on an error, out may hold part
+// of it.
+func (d *Doc) splice(out *bytes.Buffer) error {
 	if d.replaced || d.origRoot == nil || d.root != d.origRoot {
-		return nil, errRerender
+		return errRerender
 	}
 	p := &patcher{d: d, st: d.style()}
 	if err := p.diff(d.root, -1); err != nil {
-		return nil, err
+		return err
 	}
 	// By position; at one position an insertion goes before a replacement starting there.
 	sort.SliceStable(p.ps, func(i, j int) bool {
@@ -82,19 +93,17 @@ func (d *Doc) splice() ([]byte, error) {
 		return a.end == a.start && b.end != b.start
 	})
 	src := d.file.src
-	var out bytes.Buffer
-	out.Grow(d.end - d.start + 64)
 	pos := d.start
 	for _, pt := range p.ps {
 		if pt.start < pos || pt.end < pt.start || pt.end > d.end {
-			return nil, errRerender
+			return errRerender
 		}
 		out.Write(src[pos:pt.start])
 		out.WriteString(pt.text)
 		pos = pt.end
 	}
 	out.Write(src[pos:d.end])
-	return out.Bytes(), nil
+	return nil
 }
 
 // diff emits the patches for an edited parsed collection n. parentIndent is the indentation of
@@ -216,7 +225,7 @@ func (p *patcher) replaceMapValue(m *node, i int, cv *node) error {
 	keyIndent := d.indentAt(m)
 	ovBlock := (ov.kind == MapKind || ov.kind == SeqKind) && !ov.flow && len(origChildren(ov)) > 0
 	if s, ok := p.st.inline(cv, false); ok {
-		if blk, ok := p.st.literal(cv.resolved(), keyIndent+p.st.step); ok {
+		if blk, ok := p.st.literal(cv.resolved(), keyIndent, true); ok {
 			s = blk
 		}
 		switch {
@@ -237,8 +246,8 @@ func (p *patcher) replaceMapValue(m *node, i int, cv *node) error {
 	if err != nil {
 		return errRerender
 	}
-	child := keyIndent + p.st.step
-	if cv.resolved().kind == SeqKind && p.st.compactSeq {
+	child := keyIndent + p.st.step()
+	if cv.resolved().kind == SeqKind && p.st.compactSeq() {
 		child = keyIndent
 	}
 	if ovBlock && ov.kind == cv.resolved().kind {
@@ -396,12 +405,12 @@ func (p *patcher) diffSeq(s *node) error {
 					}
 				}
 			}
-		case c.replaces != nil:
-			if _, ok := pos[c.replaces]; !ok || seenNew {
+		case c.replaces() != nil:
+			if _, ok := pos[c.replaces()]; !ok || seenNew {
 				return errRerender
 			}
-			kept[c.replaces] = true
-			if err := p.replaceItem(s, c.replaces, c); err != nil {
+			kept[c.replaces()] = true
+			if err := p.replaceItem(s, c.replaces(), c); err != nil {
 				return err
 			}
 		default:

@@ -11,13 +11,27 @@ type style struct {
 	json       bool
 	jsonIndent string // "" when the JSON is on one line
 	jsonSep    string // ": " or ":"
-	step       int    // YAML mapping indentation step
-	compactSeq bool   // "key:\n- item" rather than "key:\n  - item"
 	nl         string
+	// indents is YAML's indentation, learned from the document when an edit first needs it
+	// (setting a scalar in an existing mapping does not).
+	indents *indents
 }
 
+type indents struct {
+	d          *Doc
+	learned    bool
+	step       int  // mapping indentation step
+	compactSeq bool // "key:\n- item" rather than "key:\n  - item"
+}
+
+// step is the document's mapping indentation step.
+func (st style) step() int { return st.indents.learn().step }
+
+// compactSeq reports whether the document writes "key:\n- item" rather than "key:\n  - item".
+func (st style) compactSeq() bool { return st.indents.learn().compactSeq }
+
 func (d *Doc) style() style {
-	st := style{step: 2, compactSeq: true, nl: d.file.newline(), jsonSep: ": ", json: d.file.format == JSON}
+	st := style{nl: d.file.newline(), jsonSep: ": ", json: d.file.format == JSON, indents: &indents{d: d, step: 2, compactSeq: true}}
 	root := d.origRoot
 	if root == nil {
 		if st.json {
@@ -27,7 +41,19 @@ func (d *Doc) style() style {
 	}
 	if st.json {
 		d.learnJSON(root, &st)
-		return st
+	}
+	return st
+}
+
+func (in *indents) learn() *indents {
+	if in.learned {
+		return in
+	}
+	in.learned = true
+	d := in.d
+	root := d.origRoot
+	if root == nil || d.file.format == JSON {
+		return in
 	}
 	seenStep, seenSeq := false, false
 	var walk func(n *node)
@@ -45,13 +71,13 @@ func (d *Doc) style() style {
 			case MapKind:
 				if !seenStep && v.line > kids[i].line {
 					if s := d.indentAt(v) - d.indentAt(n); s > 0 {
-						st.step, seenStep = s, true
+						in.step, seenStep = s, true
 					}
 				}
 				walk(v)
 			case SeqKind:
 				if !seenSeq && v.line > kids[i].line {
-					st.compactSeq, seenSeq = d.indentAt(v) == d.indentAt(n), true
+					in.compactSeq, seenSeq = d.indentAt(v) == d.indentAt(n), true
 				}
 				for _, it := range origChildren(v) {
 					walk(it)
@@ -60,7 +86,7 @@ func (d *Doc) style() style {
 		}
 	}
 	walk(root)
-	return st
+	return in
 }
 
 func (d *Doc) learnJSON(root *node, st *style) {
@@ -90,8 +116,8 @@ func (d *Doc) learnJSON(root *node, st *style) {
 }
 
 func origChildren(n *node) []*node {
-	if n.orig != nil {
-		return n.orig
+	if o := n.orig(); o != nil {
+		return o
 	}
 	return n.children
 }
@@ -121,15 +147,15 @@ func (st style) inline(n *node, inFlow bool) (string, bool) {
 func (st style) afterKey(n *node, indent int) string {
 	if s, ok := st.inline(n, false); ok {
 		if n.resolved().kind == ScalarKind {
-			if blk, ok := st.literal(n.resolved(), indent+st.step); ok {
+			if blk, ok := st.literal(n.resolved(), indent, true); ok {
 				return " " + blk
 			}
 		}
 		return " " + s
 	}
 	n = n.resolved()
-	child := indent + st.step
-	if n.kind == SeqKind && st.compactSeq {
+	child := indent + st.step()
+	if n.kind == SeqKind && st.compactSeq() {
 		child = indent
 	}
 	return st.nl + ind(child) + st.block(n, child)
@@ -165,7 +191,7 @@ func (st style) block(n *node, indent int) string {
 // item renders a list item's value after its "- ", continuing lines at indent.
 func (st style) item(n *node, indent int) string {
 	if s, ok := st.inline(n, false); ok {
-		if blk, ok := st.literal(n.resolved(), indent); ok {
+		if blk, ok := st.literal(n.resolved(), indent, false); ok {
 			return blk
 		}
 		return s
@@ -309,8 +335,8 @@ func (st style) scalar(n *node, inFlow bool) string {
 		}
 	}
 	want := n.style
-	if n.synthetic() && n.replaces != nil && n.replaces.kind == ScalarKind {
-		want = n.replaces.style
+	if r := n.replaces(); n.synthetic() && r != nil && r.kind == ScalarKind {
+		want = r.style
 	}
 	s := n.value
 	isStr := n.tag == "!!str"
@@ -330,9 +356,13 @@ func (st style) scalar(n *node, inFlow bool) string {
 
 // literal renders a multi-line string as a "|" block scalar whose lines sit at indent, when that
 // reads back exactly.
-func (st style) literal(n *node, indent int) (string, bool) {
+// With plusStep, the lines sit one indentation step deeper than indent.
+func (st style) literal(n *node, indent int, plusStep bool) (string, bool) {
 	if st.json || n.kind != ScalarKind || n.tag != "!!str" || !strings.Contains(n.value, "\n") {
 		return "", false
+	}
+	if plusStep {
+		indent += st.step()
 	}
 	s := n.value
 	if strings.ContainsAny(s, "\r\t") || !printable(s) || s[0] == ' ' || s[0] == '\n' {

@@ -96,7 +96,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool) ([]*node, error) {
 			case val == nil:
 				return nil, d.fieldErr(p[:i+1], cur.line, ErrNotFound, "not found")
 			case create && val.kind == ScalarKind && val.tag == "!!null":
-				next = &node{kind: MapKind, tag: "!!map", replaces: val}
+				next = &node{kind: MapKind, tag: "!!map", more: &nodeMore{replaces: val}}
 				touch(out)
 				cur.children[idx+1] = next
 			default:
@@ -147,9 +147,9 @@ func (d *Doc) checkCreate(full fieldpath.Path) error {
 // so the saved file can be diffed against the source.
 func touch(chain []*node) {
 	for _, n := range chain {
-		if !n.synthetic() && n.orig == nil {
+		if !n.synthetic() && n.orig() == nil {
 			// Never nil, even for an empty collection: a nil orig means "not edited".
-			n.orig = append(make([]*node, 0, len(n.children)), n.children...)
+			n.extra().orig = append(make([]*node, 0, len(n.children)), n.children...)
 		}
 		n.dirty = true
 	}
@@ -169,7 +169,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 			if equalNodes(old, nv) {
 				return nil
 			}
-			nv.replaces = replaced(old)
+			nv.extra().replaces = replaced(old)
 			touch(chain)
 			parent.children[last.Index] = nv
 		case last.Index == len(parent.children):
@@ -194,7 +194,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 		if equalNodes(old, nv) {
 			return nil
 		}
-		nv.replaces = replaced(old)
+		nv.extra().replaces = replaced(old)
 		touch(chain)
 		parent.children[idx+1] = nv
 	}
@@ -205,7 +205,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 // again still replaces what the source had.
 func replaced(old *node) *node {
 	if old.synthetic() {
-		return old.replaces
+		return old.replaces()
 	}
 	return old
 }
