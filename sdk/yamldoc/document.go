@@ -43,7 +43,7 @@ func (d *Doc) parse(fp *fastParser) error {
 func parseSlow(src []byte, firstLine int) (*node, error) {
 	y, err := decodeNode(src)
 	if err != nil {
-		return nil, parseError(err, firstLine-1)
+		return nil, explain(src, firstLine, parseError(err, firstLine-1))
 	}
 	if y.Kind == 0 || len(y.Content) == 0 {
 		return nil, nil

@@ -189,7 +189,7 @@ func TestParseErrors(t *testing.T) {
 			name:   "tab indentation in second document",
 			reason: "the line is the file's, not the document's",
 			src:    "a: 1\n---\nb:\n\t- x\n",
-			want:   "f.yaml:4: found character that cannot start any token",
+			want:   "f.yaml:4: a tab indents this line: YAML allows only spaces for indentation",
 		},
 		{
 			name:   "duplicate key",
