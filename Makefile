@@ -26,7 +26,7 @@ build:
 		secret-forbidder) p=secretforbidder;; label-injector) p=labelinjector;; esac; \
 		if [ -d stages/$$p/cmd/$$s ]; then CGO_ENABLED=0 $(GO) build -trimpath -o bin/$$s ./stages/$$p/cmd/$$s || exit 1; fi; \
 	done
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/custom-stage ./examples/custom-stage
+	@CGO_ENABLED=0 $(GO) build -trimpath -o bin/custom-stage ./examples/custom-stage
 
 # The test command of the README: formatting, vet, every test (fuzz seed corpora included).
 test: vet
