@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/metrics"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -93,7 +92,7 @@ func runCase(t *testing.T, tc hcase) {
 	if tc.setup != nil {
 		tc.setup(m, env)
 	}
-	before := snapshot(m)
+	before := stagetest.Snapshot(m)
 
 	var peak atomic.Uint64
 	var baseline uint64
@@ -165,10 +164,10 @@ func runCase(t *testing.T, tc hcase) {
 			t.Errorf("a log line matches %q, which must never be logged; logs:\n%s", re, clip(logs))
 		}
 	}
-	after := snapshot(m)
+	after := stagetest.Snapshot(m)
 	if res.ExitCode != 0 {
 		// A failed run writes nothing: the whole kratix directory keeps its bytes.
-		if d := diffTrees(before, after); d != "" {
+		if d := stagetest.DiffSnapshots(before, after); d != "" {
 			t.Errorf("a failed run changed files (half-written output):\n%s", d)
 		}
 	} else if tc.check != nil {
@@ -238,42 +237,6 @@ func clip(s string) string {
 		return s[:4000] + fmt.Sprintf("... (%d more bytes)", len(s)-4000)
 	}
 	return s
-}
-
-func snapshot(m *fsys.MemFS) map[string]string {
-	out := map[string]string{}
-	for k, v := range m.Files() {
-		out[k] = string(v)
-	}
-	return out
-}
-
-func diffTrees(a, b map[string]string) string {
-	var names []string
-	seen := map[string]bool{}
-	for k := range a {
-		names, seen[k] = append(names, k), true
-	}
-	for k := range b {
-		if !seen[k] {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	var out strings.Builder
-	for _, n := range names {
-		av, aok := a[n]
-		bv, bok := b[n]
-		switch {
-		case !aok:
-			fmt.Fprintf(&out, "+ %s (created, %d bytes)\n", n, len(bv))
-		case !bok:
-			fmt.Fprintf(&out, "- %s (removed)\n", n)
-		case av != bv:
-			fmt.Fprintf(&out, "~ %s (%d → %d bytes)\n", n, len(av), len(bv))
-		}
-	}
-	return out.String()
 }
 
 // file asserts that a file exists after the run and returns it.

@@ -163,9 +163,12 @@ func (r *Result) messages(sev sdk.Severity) []string {
 }
 
 // Snapshot is every file of the kratix directory, for comparing runs.
-func (r *Result) Snapshot() map[string]string {
+func (r *Result) Snapshot() map[string]string { return Snapshot(r.FS) }
+
+// Snapshot is every file of an in-memory kratix directory, by name.
+func Snapshot(m *fsys.MemFS) map[string]string {
 	out := map[string]string{}
-	for k, v := range r.FS.Files() {
+	for k, v := range m.Files() {
 		out[k] = string(v)
 	}
 	return out
@@ -202,14 +205,16 @@ func Idempotent(t testing.TB, r Runner, fx Fixture) *Result {
 	if second.ExitCode != first.ExitCode {
 		t.Errorf("second run exited %d, first %d\nsecond run logs:\n%s", second.ExitCode, first.ExitCode, second.Logs)
 	}
-	if diff := diffFiles(before, second.Snapshot()); diff != "" {
+	if diff := DiffSnapshots(before, second.Snapshot()); diff != "" {
 		t.Errorf("the second run changed files (not idempotent):\n%s", diff)
 	}
 	first.Logs = firstLogs
 	return first
 }
 
-func diffFiles(a, b map[string]string) string {
+// DiffSnapshots lists the files created, removed or changed between two snapshots, with the
+// contents of small changed files (a huge file is summarised by its sizes); "" when equal.
+func DiffSnapshots(a, b map[string]string) string {
 	var names []string
 	seen := map[string]bool{}
 	for k := range a {
@@ -221,17 +226,21 @@ func diffFiles(a, b map[string]string) string {
 		}
 	}
 	sort.Strings(names)
+	const show = 4 << 10
 	var out strings.Builder
 	for _, n := range names {
 		av, aok := a[n]
 		bv, bok := b[n]
 		switch {
 		case !aok:
-			fmt.Fprintf(&out, "+ %s (created)\n", n)
+			fmt.Fprintf(&out, "+ %s (created, %d bytes)\n", n, len(bv))
 		case !bok:
 			fmt.Fprintf(&out, "- %s (removed)\n", n)
-		case av != bv:
-			fmt.Fprintf(&out, "~ %s:\n--- first run\n%s\n--- second run\n%s\n", n, av, bv)
+		case av == bv:
+		case len(av) <= show && len(bv) <= show:
+			fmt.Fprintf(&out, "~ %s:\n--- before\n%s\n--- after\n%s\n", n, av, bv)
+		default:
+			fmt.Fprintf(&out, "~ %s (%d -> %d bytes)\n", n, len(av), len(bv))
 		}
 	}
 	return out.String()

@@ -1,27 +1,19 @@
 package labelinjector
 
 import (
-	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
+
+	"github.com/stagekit/stagekit/internal/fixtures"
 
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// BenchmarkInject labels a large output tree: the marketplace's Helm renders repeated until the
-// tree holds about 5,000 documents (about 15 MB, the most a Work holds).
+// BenchmarkInject labels the largest output a Work can carry (fixtures.LargeOutput: 14.7 MB,
+// 5,100 documents in 195 files).
 func BenchmarkInject(b *testing.B) {
-	renders := readTree(b, filepath.Join(fixturesDir(b), "kratix-marketplace", "rendered"))
-	out := map[string]string{}
-	var size int64
-	for copyN := 0; size < 15<<20; copyN++ {
-		for name, src := range renders {
-			out[fmt.Sprintf("copy%02d/%s", copyN, name)] = src
-			size += int64(len(src))
-		}
-	}
+	out, size := fixtures.LargeOutput(b, 15)
 	fx := stagetest.Fixture{Env: resourceEnv, Output: out}
 	b.SetBytes(size)
 	b.ReportAllocs()

@@ -1,27 +1,18 @@
 package replicamigration
 
 import (
-	"fmt"
-	"path/filepath"
 	"testing"
+
+	"github.com/stagekit/stagekit/internal/fixtures"
 
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// BenchmarkLargeOutput runs the stage on about 12 MB of Helm renders (the marketplace's
-// rendered/ directory repeated 12 times, each copy in its own directory): the size of the
-// largest output a Work can hold.
+// BenchmarkLargeOutput runs the stage on the largest output a Work can carry
+// (fixtures.LargeOutput: 14.7 MB, 5,100 documents in 195 files).
 func BenchmarkLargeOutput(b *testing.B) {
-	renders := readDir(b, filepath.Join(fixturesDir(b), "kratix-marketplace", "rendered"))
-	output := map[string]string{}
-	var size int64
-	for i := range 12 {
-		for name, src := range renders {
-			output[fmt.Sprintf("copy-%02d/%s", i, name)] = src
-			size += int64(len(src))
-		}
-	}
+	output, size := fixtures.LargeOutput(b, 15)
 	fx := stagetest.Fixture{Env: resourceConfigure, Output: output}
 	b.SetBytes(size)
 	b.ReportAllocs()

@@ -1,25 +1,18 @@
 package secretforbidder
 
 import (
-	"fmt"
 	"testing"
+
+	"github.com/stagekit/stagekit/internal/fixtures"
 
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// BenchmarkLargeOutput checks an output tree of about 15 MB, the most a Work holds: every
-// marketplace render copied 15 times, thousands of documents, in MODE=fail (every Secret listed).
+// BenchmarkLargeOutput checks the largest output a Work can carry (fixtures.LargeOutput: 14.7 MB,
+// 5,100 documents in 195 files) in MODE=fail (every Secret listed).
 func BenchmarkLargeOutput(b *testing.B) {
-	all := renders(b)
-	out := map[string]string{}
-	var size int64
-	for i := 0; i < 15; i++ {
-		for name, src := range all {
-			out[fmt.Sprintf("copy-%02d/%s", i, name)] = src
-			size += int64(len(src))
-		}
-	}
+	out, size := fixtures.LargeOutput(b, 15)
 	m := stagetest.Fixture{Output: out}.FS()
 	env := sdk.MapEnv(map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure"})
 	b.SetBytes(size)
