@@ -245,3 +245,21 @@ func DiffSnapshots(a, b map[string]string) string {
 	}
 	return out.String()
 }
+
+// Benchmark runs a stage on a fresh copy of the fixture per iteration (building the copy is not
+// measured) and fails if it does not exit with wantExit. size is the bytes the run processes, for
+// MB/s.
+func Benchmark(b *testing.B, r Runner, fx Fixture, size int64, wantExit int) {
+	b.Helper()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		files := fx.FS()
+		b.StartTimer()
+		res := r.Execute(sdk.Invocation{Args: fx.Args, Env: sdk.MapEnv(fx.Env), FS: files})
+		if res.ExitCode != wantExit {
+			b.Fatalf("exit %d, want %d: %v", res.ExitCode, wantExit, res.Diagnostics)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/stagekit/stagekit/internal/fixtures"
-
-	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
@@ -13,17 +11,5 @@ import (
 // (fixtures.LargeOutput: 14.7 MB, 5,100 documents in 195 files).
 func BenchmarkLargeOutput(b *testing.B) {
 	output, size := fixtures.LargeOutput(b, 15)
-	fx := stagetest.Fixture{Env: resourceConfigure, Output: output}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		b.StopTimer()
-		files := fx.FS()
-		b.StartTimer()
-		res := Stage.Execute(sdk.Invocation{Env: sdk.MapEnv(fx.Env), FS: files})
-		if res.ExitCode != 0 {
-			b.Fatalf("exit %d: %v", res.ExitCode, res.Diagnostics)
-		}
-	}
+	stagetest.Benchmark(b, Stage, stagetest.Fixture{Env: resourceConfigure, Output: output}, size, 0)
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stagekit/stagekit/internal/fixtures"
-
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
@@ -13,15 +12,6 @@ import (
 // 5,100 documents in 195 files) in MODE=fail (every Secret listed).
 func BenchmarkLargeOutput(b *testing.B) {
 	out, size := fixtures.LargeOutput(b, 15)
-	m := stagetest.Fixture{Output: out}.FS()
-	env := sdk.MapEnv(map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure"})
-	b.SetBytes(size)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		res := Stage.Execute(sdk.Invocation{Env: env, FS: m})
-		if res.ExitCode != sdk.ExitRuleBroken {
-			b.Fatalf("exit %d", res.ExitCode)
-		}
-	}
+	env := map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure"}
+	stagetest.Benchmark(b, Stage, stagetest.Fixture{Env: env, Output: out}, size, sdk.ExitRuleBroken)
 }
