@@ -3,12 +3,9 @@ package sdk
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
-
-var errNotExist = fs.ErrNotExist
 
 // Marshal writes values as a YAML stream (documents separated by "---") or, for JSON, one
 // indented JSON value. Struct fields keep their declared order (json tags apply); map keys are

@@ -3,6 +3,7 @@ package sdk
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -123,7 +124,7 @@ func (o *Output) Remove(name string) error {
 		return err
 	}
 	err = o.k.FS.Remove(full)
-	if err != nil && isNotExist(err) {
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	return err
@@ -221,19 +222,16 @@ func (o *Output) EachManifest(fn func(m *Manifest) error) error {
 	})
 }
 
-func isNotExist(err error) bool { return errors.Is(err, errNotExist) }
-
+// unwrapPath drops the path an *fs.PathError or *fsys.Error repeats: the message that uses it
+// already names the file.
 func unwrapPath(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		if _, ok := err.(*fsys.Error); !ok {
-			if _, ok := err.(interface{ Timeout() bool }); !ok {
-				return u
-			}
-		}
-		err = u
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
+	var fe *fsys.Error
+	if errors.As(err, &fe) {
+		return fe.Err
+	}
+	return err
 }
