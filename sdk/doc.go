@@ -56,4 +56,11 @@
 // Every read and write goes through an fsys.FS rooted at the kratix directory: the disk in a
 // pod, an fsys.MemFS in tests. Names in messages are relative to it (output/app.yaml:12), as a
 // person reading the pod's logs recognises them.
+//
+// # Beside this package
+//
+// Two calls live in packages of their own so that stages that never make them do not pay for
+// them at start-up or in binary size: package schema checks a request's spec against its
+// Promise's CRD (schema.Load, Schema.ValidateObject), and package publish writes a status to
+// the live object through the Kubernetes API while the stage runs (publish.Status).
 package sdk
