@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"unicode/utf8"
 )
 
 // seedFiles adds the golden inputs of one extension to a fuzz corpus.
@@ -21,8 +20,8 @@ func seedFiles(f *testing.F, suffix string) {
 // fuzzEditor checks an editor on any input: it never panics, and what it writes, edited
 // again, changes nothing (the second run of a pipeline must be a no-op).
 func fuzzEditor(t *testing.T, name string, edit func(string, []byte, Enforcement) (*Edit, error), src []byte, key, value string) {
-	if !utf8.ValidString(key) || !utf8.ValidString(value) {
-		return // refused by the settings (TAGS must be UTF-8)
+	if hclText(key) != nil || hclText(value) != nil {
+		return // refused by the settings (see hclText)
 	}
 	e := Enforcement{Tags: []Tag{{"managed-by", "kratix"}, {key, value}}, Attribute: "tags"}
 	if key == "managed-by" || key == "" {

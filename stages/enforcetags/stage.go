@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stagekit/stagekit/sdk"
@@ -83,8 +82,11 @@ func enforcement(k *sdk.Kratix, cfg *Config) (Enforcement, error) {
 			return e, sdk.Misconfigured("TAGS: %v", err)
 		}
 		for _, t := range tags {
-			if !utf8.ValidString(t.Key) || !utf8.ValidString(t.Value) {
-				return e, sdk.Misconfigured("TAGS: tag %q is not valid UTF-8", t.Key)
+			if err := hclText(t.Key); err != nil {
+				return e, sdk.Misconfigured("TAGS: tag key %q %v", t.Key, err)
+			}
+			if err := hclText(t.Value); err != nil {
+				return e, sdk.Misconfigured("TAGS: the value of tag %q %v", t.Key, err)
 			}
 			if i := strings.Index(t.Value, "$(KRATIX_"); i >= 0 {
 				ref, _, _ := strings.Cut(t.Value[i+2:], ")")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Tag is one enforced tag. Tags keep the order they were given in, so new keys are added to a
@@ -150,6 +152,27 @@ func checkGCP(t Tag) error {
 				return fmt.Errorf("GCP label %ss allow only lowercase letters, digits, _ and -, not %q", part.what, r)
 			}
 		}
+	}
+	return nil
+}
+
+// hclText says why s cannot be a tag key or value as written in a Terraform file, or nil. HCL
+// reads string literals in Unicode NFC, so text not in NFC would come back different and every
+// run would change the file again; and HCL's scanner works on grapheme clusters, so a combining
+// mark at the start of a string, or right after a quote or backslash, fuses with that character.
+func hclText(s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("is not valid UTF-8")
+	}
+	if !norm.NFC.IsNormalString(s) {
+		return fmt.Errorf("is not in Unicode NFC, which Terraform normalises it to (so every run would change it again); write it as %q", norm.NFC.String(s))
+	}
+	prev := rune('"')
+	for _, r := range s {
+		if unicode.Is(unicode.M, r) && (prev == '"' || prev == '\\') {
+			return fmt.Errorf("has a combining mark (U+%04X) at its start or after a quote or backslash, which HCL joins to that character", r)
+		}
+		prev = r
 	}
 	return nil
 }
