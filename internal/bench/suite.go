@@ -495,15 +495,22 @@ func (s *suite) replicaMigration() error {
 		},
 		check: check,
 	}}
+	return s.versusSeed(section, subs, "replica-migration on the workshop-app run",
+		"seed: `yq -i '.spec.replicas = 2' deployment.yaml` + `yq -i '.replicas = 2' status.yaml`")
+}
+
+// versusSeed measures a stage (subs[0]) against the seed script it replaces (subs[1]) and adds
+// the stage's row, with its ratios, and the seed's baseline row.
+func (s *suite) versusSeed(section string, subs []subject, stageRow, seedRow string) error {
 	sm, err := s.runGroup(section, s.cfg.FastRuns, subs)
 	if err != nil {
 		return err
 	}
-	rm := s.row(section, "replica-migration on the workshop-app run", sm[0])
-	rm.Ratio = less(cpuRatio(sm[1], sm[0]), "CPU") + ", " + less(rssRatio(sm[1], sm[0]), "memory") + " than the seed"
-	seed := s.row(section, "seed: `yq -i '.spec.replicas = 2' deployment.yaml` + `yq -i '.replicas = 2' status.yaml`", sm[1])
+	st := s.row(section, stageRow, sm[0])
+	st.Ratio = less(cpuRatio(sm[1], sm[0]), "CPU") + ", " + less(rssRatio(sm[1], sm[0]), "memory") + " than the seed"
+	seed := s.row(section, seedRow, sm[1])
 	seed.Ratio = "baseline"
-	s.rep.Rows = append(s.rep.Rows, rm, seed)
+	s.rep.Rows = append(s.rep.Rows, st, seed)
 	return nil
 }
 
@@ -528,16 +535,7 @@ func (s *suite) enforceTags() error {
 		},
 		check: check,
 	}}
-	sm, err := s.runGroup(section, s.cfg.FastRuns, subs)
-	if err != nil {
-		return err
-	}
-	et := s.row(section, "enforce-tags on vm_default_example-vm.tf.json", sm[0])
-	et.Ratio = less(cpuRatio(sm[1], sm[0]), "CPU") + ", " + less(rssRatio(sm[1], sm[0]), "memory") + " than the seed"
-	seed := s.row(section, "seed: `awk` ×2, `tr` ×2, `jq`, `mv` in `sh`", sm[1])
-	seed.Ratio = "baseline"
-	s.rep.Rows = append(s.rep.Rows, et, seed)
-	return nil
+	return s.versusSeed(section, subs, "enforce-tags on vm_default_example-vm.tf.json", "seed: `awk` ×2, `tr` ×2, `jq`, `mv` in `sh`")
 }
 
 func (s *suite) startup() error {
