@@ -7,11 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagekit/stagekit/internal/fixtures"
 	"github.com/stagekit/stagekit/sdk/schema"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
-
-var promiseCRD = filepath.Join("..", "..", "shared", "acceptance", "fixtures", "kratix", "crds", "platform.kratix.io_promises.yaml")
 
 func promises(t *testing.T) []string {
 	t.Helper()
@@ -23,10 +22,7 @@ func promises(t *testing.T) []string {
 }
 
 func TestPromisesValidateAgainstTheKratixPromiseCRD(t *testing.T) {
-	crd, err := os.ReadFile(promiseCRD)
-	if err != nil {
-		t.Skipf("Kratix Promise CRD not available: %v", err)
-	}
+	crd := fixtures.Read(t, "kratix/crds/platform.kratix.io_promises.yaml")
 	s, err := schema.Load(crd, "")
 	if err != nil {
 		t.Fatal(err)

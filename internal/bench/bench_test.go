@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	fx "github.com/stagekit/stagekit/internal/fixtures"
 )
 
 func TestMain(m *testing.M) {
@@ -101,10 +103,7 @@ func TestQuick(t *testing.T) {
 	}
 	fixtures := os.Getenv("STAGEKIT_FIXTURES")
 	if fixtures == "" {
-		fixtures = filepath.Join(root, "..", "shared", "acceptance", "fixtures")
-	}
-	if _, err := os.Stat(filepath.Join(fixtures, "kratix-marketplace", "rendered")); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", fixtures)
+		fixtures = fx.Require(t)
 	}
 	tools, err := FindTools(bin, os.Getenv("STAGEBENCH_YQ"), root)
 	if err != nil {

@@ -18,7 +18,7 @@ type Config struct {
 	Tenants  int    // tenant directories in the tree (15: the most a Work carries)
 	CPUs     int    // pin every measured process to this many CPUs (1: the "one core"); 0: no pinning
 	Quick    bool   // recorded in the report: figures check the harness, not the targets
-	Fixtures string // ../shared/acceptance/fixtures
+	Fixtures string // the repository's testdata/
 	Tools    Tools
 	WorkDir  string    // scratch parent ("" = os.TempDir())
 	Log      io.Writer // progress (nil = discard)

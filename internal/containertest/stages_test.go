@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stagekit/stagekit/internal/fixtures"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -165,7 +166,7 @@ stringData:
   password: hunter2
 `
 
-func scenarios(t *testing.T, root string) []scenario {
+func scenarios(t *testing.T) []scenario {
 	vmEnv := resourceEnv("vm", "instance-configure", "example.com", "v1", "VM", "vms", "vm-1", "default")
 	appEnv := resourceEnv("app", "instance-configure", "marketplace.kratix.io", "v1", "app", "apps", "todo", "default")
 	policySteps := []step{
@@ -205,12 +206,7 @@ func scenarios(t *testing.T, root string) []scenario {
 		},
 	}
 
-	render := filepath.Join(root, "..", "shared", "acceptance", "fixtures", "kratix-marketplace", "rendered", "nginx-ingress-helm-template.yaml")
-	helm, err := os.ReadFile(render)
-	if err != nil {
-		t.Logf("policy scenarios skipped: %v", err)
-		return append(list, scenario{name: "policy", check: func(t *testing.T, _ map[string]entry, _ []result) {}})
-	}
+	helm := fixtures.Read(t, "kratix-marketplace/rendered/nginx-ingress-helm-template.yaml")
 	return append(list,
 		scenario{
 			name:      "policy",
@@ -263,11 +259,8 @@ func TestStagesRunTheSameThroughTheirImages(t *testing.T) {
 		t.Skip("bwrap cannot run a container on this machine (see the sandbox subtest)")
 	}
 
-	for _, sc := range scenarios(t, b.root) {
+	for _, sc := range scenarios(t) {
 		t.Run(sc.name, func(t *testing.T) {
-			if sc.steps == nil {
-				t.Skip("fixture ../shared/acceptance/fixtures/kratix-marketplace/rendered/nginx-ingress-helm-template.yaml absent")
-			}
 			runScenario(t, b, sc)
 		})
 	}

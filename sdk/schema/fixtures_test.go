@@ -7,21 +7,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	fx "github.com/stagekit/stagekit/internal/fixtures"
 )
 
-// fixtures is the shared acceptance corpus; the tests using it skip when it is absent.
-var fixtures = filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures")
-
+// fixture reads one of the repository's conformance fixtures (testdata/ at the top level).
 func fixture(t *testing.T, rel string) []byte {
 	t.Helper()
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", fixtures)
-	}
-	data, err := os.ReadFile(filepath.Join(fixtures, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return fx.Read(t, rel)
 }
 
 // requestSpecs returns the spec of every object document in a YAML stream.
@@ -75,11 +67,8 @@ func TestFixtureRequestsAreValid(t *testing.T) {
 }
 
 func TestFixturePromisesLoad(t *testing.T) {
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Skipf("acceptance fixtures not found at %s", fixtures)
-	}
-	files, _ := filepath.Glob(filepath.Join(fixtures, "kratix-marketplace", "promises", "*.yaml"))
-	crds, _ := filepath.Glob(filepath.Join(fixtures, "kratix-marketplace", "crds", "*.yaml"))
+	files := fx.Glob(t, "kratix-marketplace/promises/*.yaml")
+	crds := fx.Glob(t, "kratix-marketplace/crds/*.yaml")
 	for _, f := range append(files, crds...) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)

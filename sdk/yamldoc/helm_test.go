@@ -9,34 +9,32 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	fx "github.com/stagekit/stagekit/internal/fixtures"
 )
 
-// fixtureDirs are the real Helm renders and Kratix samples of the shared acceptance fixtures.
+// fixtureDirs are the real Helm renders and Kratix samples of the repository's fixtures.
 var fixtureDirs = []string{
-	"../../../shared/acceptance/fixtures/kratix-marketplace/rendered",
-	"../../../shared/acceptance/fixtures/kratix/work-creator-sample-complete",
+	filepath.Join(fx.Dir(), "kratix-marketplace", "rendered"),
+	filepath.Join(fx.Dir(), "kratix", "work-creator-sample-complete"),
 }
 
-// fixtureFiles returns the YAML and JSON files of the fixtures, skipping the test when the
-// fixtures are absent (outside this repository's CI).
+// fixtureFiles returns the YAML and JSON files of the fixtures, failing the test when they are
+// missing.
 func fixtureFiles(t testing.TB) map[string][]byte {
 	t.Helper()
 	out, err := readFixtures()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) == 0 {
-		t.Skip("acceptance fixtures not found")
-	}
 	return out
 }
 
-// readFixtures reads the fixtures' YAML and JSON files; none when they are absent.
+// readFixtures reads the fixtures' YAML and JSON files; an error when a directory is missing.
 func readFixtures() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, dir := range fixtureDirs {
 		if _, err := os.Stat(dir); err != nil {
-			continue
+			return nil, err
 		}
 		err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagekit/stagekit/internal/fixtures"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkLargeOutput(b *testing.B) {
 		out[fmt.Sprintf("hcl/%s.tf", name)] = h
 		size += int64(len(j) + len(h))
 	}
-	renders, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "acceptance", "fixtures", "kratix-marketplace", "rendered", "*"))
+	renders := fixtures.Glob(b, "kratix-marketplace/rendered/*")
 	for i := 0; i < 2000 && len(renders) > 0; i++ {
 		if b2, err := os.ReadFile(renders[i%len(renders)]); err == nil {
 			out[fmt.Sprintf("helm/%d.yaml", i)] = string(b2)

@@ -16,7 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// fixturesDir is the shared acceptance fixtures; the test skips without them.
+// fixturesDir is the repository's testdata/; a test fails when it is missing.
 func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 func readFixture(t testing.TB, parts ...string) string {

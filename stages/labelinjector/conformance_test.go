@@ -14,7 +14,7 @@ import (
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
-// fixturesDir is the shared acceptance fixtures; the test skips without them.
+// fixturesDir is the repository's testdata/; a test fails when it is missing.
 func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 // readTree reads every regular file under dir, by slash path relative to it.

@@ -12,7 +12,7 @@ import (
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// fixturesDir is the shared acceptance fixtures; the test skips without them.
+// fixturesDir is the repository's testdata/; a test fails when it is missing.
 func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 // readDir reads every regular file under dir, by slash path relative to it.

@@ -19,7 +19,7 @@ import (
 	yaml2 "sigs.k8s.io/yaml/goyaml.v2"
 )
 
-// fixturesDir is the shared acceptance fixtures; the test skips without them.
+// fixturesDir is the repository's testdata/; a test fails when it is missing.
 func fixturesDir(t testing.TB) string { return fixtures.Require(t) }
 
 func readFixture(t testing.TB, rel string) string {

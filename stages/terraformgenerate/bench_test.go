@@ -16,7 +16,7 @@ func BenchmarkLargeRequest(b *testing.B) {
 	dir := filepath.Join(fixtures, "kratix-marketplace", "rendered")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if len(files) == 0 {
-		b.Skipf("%s not found", dir)
+		b.Fatalf("%s not found", dir)
 	}
 	spec := map[string]any{}
 	docs := 0

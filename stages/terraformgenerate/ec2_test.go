@@ -18,7 +18,7 @@ func TestVMRequestsAgainstEC2Module(t *testing.T) {
 	requests := filepath.Join(fixtures, "kratix-examples", "promise-terraform-ec2", "multi-requests.yaml")
 	for _, p := range []string{vars, defaulted, requests} {
 		if !exists(p) {
-			t.Skipf("fixture %s not found", p)
+			t.Fatalf("fixture %s not found", p)
 		}
 	}
 	var defaults struct {

@@ -27,7 +27,7 @@ func main() {
 	cpus := flag.Int("cpus", def.CPUs, "pin every measured process to this many CPUs (1: the issue's one core; 0: no pinning)")
 	binDir := flag.String("bin", "", "directory of the stage binaries (default <repo>/bin)")
 	yq := flag.String("yq", os.Getenv("STAGEBENCH_YQ"), "mikefarah yq "+bench.YQVersion+" (default <repo>/.cache/bin/yq, then PATH)")
-	fixtures := flag.String("fixtures", os.Getenv("STAGEKIT_FIXTURES"), "acceptance fixtures (default <repo>/../shared/acceptance/fixtures)")
+	fixtures := flag.String("fixtures", os.Getenv("STAGEKIT_FIXTURES"), "fixtures: Helm renders and seed runs (default <repo>/testdata)")
 	workDir := flag.String("workdir", "", "parent of the scratch directory (default $TMPDIR)")
 	failMissed := flag.Bool("fail-on-missed-target", false, "exit 1 when a target is not met")
 	flag.Parse()
@@ -54,10 +54,10 @@ func main() {
 		*binDir = filepath.Join(root, "bin")
 	}
 	if *fixtures == "" {
-		*fixtures = filepath.Join(root, "..", "shared", "acceptance", "fixtures")
+		*fixtures = filepath.Join(root, "testdata")
 	}
 	if _, err := os.Stat(filepath.Join(*fixtures, "kratix-marketplace", "rendered")); err != nil {
-		die(2, fmt.Errorf("acceptance fixtures not found (--fixtures or STAGEKIT_FIXTURES): %v", err))
+		die(2, fmt.Errorf("fixtures not found (--fixtures or STAGEKIT_FIXTURES): %v", err))
 	}
 	cfg.Fixtures = *fixtures
 	cfg.WorkDir = *workDir
