@@ -8,7 +8,7 @@ import (
 )
 
 // Control is /kratix/metadata/workflow-control.yaml: suspending the workflow or retrying this
-// pipeline later (CONTRACT.md §7). Kratix honours it only in promise and resource workflows.
+// pipeline later (docs/contract.md#workflow-control). Kratix honours it only in promise and resource workflows.
 //
 //	suspend: true        # a real boolean
 //	retryAfter: 5m       # a Go duration

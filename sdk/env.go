@@ -13,7 +13,7 @@ const (
 	ActionDelete    = "delete"
 )
 
-// Env is what Kratix tells a stage through its environment (CONTRACT.md §2).
+// Env is what Kratix tells a stage through its environment (docs/contract.md#environment).
 type Env struct {
 	WorkflowType    string // KRATIX_WORKFLOW_TYPE: resource, promise (or an extension's type)
 	WorkflowAction  string // KRATIX_WORKFLOW_ACTION: configure or delete

@@ -22,7 +22,7 @@ type Selector struct {
 }
 
 // Selectors is the destination-selectors file. Every rule the work-writer enforces
-// (CONTRACT.md §5) is checked when the file is read or added to, naming the entry.
+// (docs/contract.md#selector-rules) is checked when the file is read or added to, naming the entry.
 type Selectors struct {
 	k     *Kratix
 	added map[string]bool // directories this run added, checked to exist at the end of the run

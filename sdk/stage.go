@@ -15,7 +15,7 @@ import (
 	"github.com/stagekit/stagekit/sdk/internal/settings"
 )
 
-// Exit codes shared by every stage (DESIGN.md).
+// Exit codes shared by every stage (docs/design.md#exit-codes).
 const (
 	ExitOK            = 0 // success, including "nothing to do"
 	ExitRuleBroken    = 1 // the input or output breaks a rule: the pipeline must stop

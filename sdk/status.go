@@ -12,7 +12,7 @@ import (
 )
 
 // Status is /kratix/metadata/status.yaml, which the status-writer merges into the object's
-// .status when the pipeline ends (CONTRACT.md §6). Every change reads the file, merges and writes
+// .status when the pipeline ends (docs/contract.md#status). Every change reads the file, merges and writes
 // it back at once: what earlier stages wrote is kept, only the first document is touched (the
 // only one Kratix reads), and the rules Kratix enforces are checked here, on the call that
 // breaks them, instead of failing the pipeline later.

@@ -21,7 +21,7 @@ func (r *Report) Markdown(w io.Writer) {
 		r.Versions["go"], YQVersion, r.Versions["jq"])
 	if len(r.Pinned) > 0 {
 		fmt.Fprintf(w, "Every measured process (stage or baseline, children included) is pinned to %d CPU (sched_setaffinity, so Go's GOMAXPROCS "+
-			"is %d in the stages and in yq alike): the issue's targets are for one core, and unpinned Go programs also spend CPU in idle GC "+
+			"is %d in the stages and in yq alike): the targets are for one core, and unpinned Go programs also spend CPU in idle GC "+
 			"workers on the other core. ", len(r.Pinned), len(r.Pinned))
 	}
 	fmt.Fprintf(w, "CPU is user+sys of the process and every child it waited for (wait4 rusage), the median of "+

@@ -16,7 +16,7 @@ type Config struct {
 	Runs     int    // N: interleaved runs of each large-tree comparison (median)
 	FastRuns int    // runs of the small comparisons (seeds, start-up, chain); 0: 4×Runs
 	Tenants  int    // tenant directories in the tree (15: the most a Work carries)
-	CPUs     int    // pin every measured process to this many CPUs (1: the issue's "one core"); 0: no pinning
+	CPUs     int    // pin every measured process to this many CPUs (1: the targets are for one core); 0: no pinning
 	Quick    bool   // recorded in the report: figures check the harness, not the targets
 	Fixtures string // the repository's testdata/
 	Tools    Tools
@@ -65,7 +65,7 @@ func (r *Report) Missed() []Row {
 	return out
 }
 
-// request is what Kratix would tell a stage about the request (CONTRACT.md §2).
+// request is what Kratix would tell a stage about the request (docs/contract.md#environment).
 type request struct {
 	promise, kind, group, version, name, namespace, plural string
 }
@@ -112,7 +112,7 @@ done`
 		`.metadata.labels."app.kubernetes.io/managed-by" = "kratix"`
 	yqSecretExpr = `select(.kind == "Secret" and .apiVersion == "v1")`
 
-	// The original replica fix of the app-as-a-service pipeline (issue 5): bump the Deployment,
+	// The original replica fix of the app-as-a-service pipeline: bump the Deployment,
 	// update the status. $1 is yq, $2 the Kratix directory (/kratix in the pod).
 	seedReplicas = `set -eu
 "$1" -i '.spec.replicas = 2' "$2/output/deployment.yaml"

@@ -27,12 +27,12 @@ const (
 	arch         = "amd64"
 	tagPrefix    = "localhost/stagekit-test/"
 	imageVersion = "containertest"
-	maxImageSize = 10_000_000 // bytes: the issue's "under 10 MB each"
+	maxImageSize = 10_000_000 // bytes: "under 10 MB each" (docs/design.md#images)
 	nonRootUser  = "65532:65532"
 	requireEnv   = "STAGEKIT_CONTAINER_TEST"
 )
 
-// The OCI labels every image must carry (issue 6, "Images").
+// The OCI labels every image must carry (docs/design.md#images).
 var requiredLabels = []string{
 	"org.opencontainers.image.source",
 	"org.opencontainers.image.version",
@@ -315,7 +315,7 @@ func untar(r io.Reader, dir string) ([]string, error) {
 	}
 }
 
-// checkImage asserts what issue 6 asks of an image, and that /stage is the binary the direct
+// checkImage asserts what docs/design.md#images asks of an image, and that /stage is the binary the direct
 // runs execute.
 func checkImage(t *testing.T, img *stageImage) {
 	c := img.inspect.Config

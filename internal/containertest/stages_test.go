@@ -36,7 +36,7 @@ type scenario struct {
 	check     func(t *testing.T, tree map[string]entry, runs []result) // on the result through the images
 }
 
-// resourceEnv is what Kratix sets in a resource workflow container (CONTRACT §2).
+// resourceEnv is what Kratix sets in a resource workflow container (docs/contract.md#environment).
 func resourceEnv(promise, pipeline, group, version, kind, plural, name, namespace string) []kv {
 	return []kv{
 		{"KRATIX_WORKFLOW_ACTION", "configure"},
@@ -53,7 +53,7 @@ func resourceEnv(promise, pipeline, group, version, kind, plural, name, namespac
 	}
 }
 
-// promiseEnv is what Kratix sets in a promise workflow container (CONTRACT §2).
+// promiseEnv is what Kratix sets in a promise workflow container (docs/contract.md#environment).
 func promiseEnv(promise, pipeline string) []kv {
 	return []kv{
 		{"KRATIX_WORKFLOW_ACTION", "configure"},

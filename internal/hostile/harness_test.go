@@ -1,5 +1,5 @@
-// Package hostile runs every prebuilt stage on inputs built to hurt it (DESIGN.md principle 6,
-// issue 7 "Hardening"): alias bombs, a 100 MB document, 10,000-deep nesting, broken encodings,
+// Package hostile runs every prebuilt stage on inputs built to hurt it
+// (docs/design.md#fail-loudly-precisely-and-safely): alias bombs, a 100 MB document, 10,000-deep nesting, broken encodings,
 // duplicate keys, symlink tricks, unreadable files, names at the edge of the rules. Each case says
 // what correct means in its reason, and every case proves: no panic, no hang, and either correct
 // handling (exit 0 and the right output) or a clear error (exit 1 naming the file, the line and

@@ -89,7 +89,7 @@ func writeStatus(k *sdk.Kratix, cfg *Config, floor int64) statusResult {
 // check validates the settings (exit 2 on a problem).
 func (cfg *Config) check(env sdk.Env) error {
 	// The SDK treats an env var set to "" as unset, so STATUS_FIELD="" would silently fall
-	// back to the default; the issue wants it to disable the status.
+	// back to the default; the README documents that it disables the status.
 	if v, ok := env.Lookup("STATUS_FIELD"); ok && strings.TrimSpace(v) == "" && cfg.StatusField == "replicas" {
 		cfg.StatusField = ""
 	}

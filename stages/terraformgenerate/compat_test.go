@@ -68,7 +68,7 @@ var compatCases = map[string]compatCase{
 		file:   "testobject_non-default_test-object.tf.json", compareWith: "v0.1.0/cli-test-object/testobject_non-default_test-object.tf.json",
 	},
 	"v0.1.0/mongodb-no-namespace": {
-		reason: "the original failed on a request without a namespace; the issue asks for the default namespace",
+		reason: "the original failed on a request without a namespace; the stage uses the default namespace",
 		source: "git::https://github.com/terraform-aws-modules/terraform-aws-ec2-instance?ref=v6.0.2",
 		file:   "mongodb_default_example.tf.json",
 	},

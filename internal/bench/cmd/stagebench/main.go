@@ -24,7 +24,7 @@ func main() {
 	runs := flag.Int("runs", 0, fmt.Sprintf("interleaved runs per large-tree comparison (default %d; 1 with --quick)", def.Runs))
 	fastRuns := flag.Int("fast-runs", 0, "runs of the small seed, start-up and chain comparisons (default 4×runs)")
 	tenants := flag.Int("tenants", 0, fmt.Sprintf("tenant directories in the tree (default %d; 1 with --quick)", def.Tenants))
-	cpus := flag.Int("cpus", def.CPUs, "pin every measured process to this many CPUs (1: the issue's one core; 0: no pinning)")
+	cpus := flag.Int("cpus", def.CPUs, "pin every measured process to this many CPUs (1: the targets are for one core; 0: no pinning)")
 	binDir := flag.String("bin", "", "directory of the stage binaries (default <repo>/bin)")
 	yq := flag.String("yq", os.Getenv("STAGEBENCH_YQ"), "mikefarah yq "+bench.YQVersion+" (default <repo>/.cache/bin/yq, then PATH)")
 	fixtures := flag.String("fixtures", os.Getenv("STAGEKIT_FIXTURES"), "fixtures: Helm renders and seed runs (default <repo>/testdata)")
