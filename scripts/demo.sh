@@ -2,12 +2,17 @@
 # The fleet-upgrade story, end to end, with no cluster: five requests of two Promises run
 # through their v1 pipelines; the platform team "updates the Promises" (v2 appends stagekit
 # stages); every request is re-run, and the demo prints what changed, request by request, then
-# one line for the fleet. Real stage binaries (bin/, built by `make build`) on real temporary
-# /kratix directories, the way Kratix runs a pipeline pod's containers one after another.
+# one line for the fleet. Real stage binaries, built into the demo's temporary directory, on real
+# temporary /kratix directories, the way Kratix runs a pipeline pod's containers one after
+# another. It leaves nothing behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+bin="$work/bin"
+CGO_ENABLED=0 "${GO:-go}" build -trimpath -o "$bin/" \
+  ./stages/terraformgenerate/cmd/terraform-generate ./stages/enforcetags/cmd/enforce-tags \
+  ./stages/replicamigration/cmd/replica-migration ./examples/custom-stage
 
 # split FILE DIR: one file per document of a multi-document request file.
 split() {
@@ -39,7 +44,7 @@ run() {
       KRATIX_OBJECT_KIND="$kind" KRATIX_OBJECT_GROUP="$group" KRATIX_OBJECT_VERSION="$ver" \
       KRATIX_OBJECT_NAME="$name" KRATIX_OBJECT_NAMESPACE="$ns" KRATIX_CRD_PLURAL="${promise}s" \
       KRATIX_CLUSTER_SCOPED=false "${settings[@]}" \
-      "./bin/$stage" --kratix-dir "$pod" 2>>"$log"; then
+      "$bin/$stage" --kratix-dir "$pod" 2>>"$log"; then
       echo "pipeline of $ns/$name failed at $stage; its log:" >&2
       cat "$log" >&2
       exit 1

@@ -78,16 +78,38 @@ var (
 	setupRes  *built
 	setupErr  error
 	workDir   string   // temporary, removed by TestMain
-	madeTags  []string // image tags to remove after the run
+	storeArgs []string // podman's global flags selecting the throw-away store under workDir
 )
+
+// podmanArgs prefixes a podman command line with the throw-away store: images, layers and
+// containers of the test never reach the machine's store, and go away with workDir.
+func podmanArgs(args ...string) []string {
+	return append(append([]string(nil), storeArgs...), args...)
+}
+
+// useThrowAwayStore points every podman call at a store under dir. vfs needs no mounts (so
+// nothing is left mounted if the test is killed) and is fast enough for five 5 MB images.
+func useThrowAwayStore(dir string) {
+	storeArgs = []string{
+		"--root", filepath.Join(dir, "storage"),
+		"--runroot", filepath.Join(dir, "run"),
+		"--tmpdir", filepath.Join(dir, "tmp"),
+		"--storage-driver", "vfs",
+		"--events-backend", "none",
+	}
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if len(madeTags) > 0 {
-		_ = exec.Command("podman", append([]string{"image", "rm", "-f"}, madeTags...)...).Run()
-	}
 	if workDir != "" {
-		_ = os.RemoveAll(workDir)
+		if storeArgs != nil {
+			// Through podman first: under rootless podman the layers belong to sub-uids that
+			// os.RemoveAll cannot delete.
+			_ = exec.Command("podman", podmanArgs("rmi", "--all", "--force")...).Run()
+		}
+		if err := os.RemoveAll(workDir); err != nil {
+			fmt.Fprintf(os.Stderr, "containertest: removing %s: %v\n", workDir, err)
+		}
 	}
 	os.Exit(code)
 }
@@ -183,9 +205,13 @@ func doSetup() (*built, error) {
 		return nil, err
 	}
 	b := &built{root: root, images: map[string]*stageImage{}}
+	useThrowAwayStore(filepath.Join(workDir, "podman"))
 
-	// The static binaries the images carry and the direct runs execute.
-	if _, err := command(ctx, root, nil, "./scripts/build-linux.sh", arch, strings.Join(stageNames, " ")); err != nil {
+	// The static binaries the images carry and the direct runs execute, built the way
+	// `make images` builds them but into the image build context under workDir, not bin/.
+	buildContext := filepath.Join(workDir, "context")
+	if _, err := command(ctx, root, []string{"BIN_DIR=" + filepath.Join(buildContext, "bin")},
+		"./scripts/build-linux.sh", arch, strings.Join(stageNames, " ")); err != nil {
 		return nil, err
 	}
 	// The sandbox probe: a static binary that runs in place of a stage and reports the sandbox.
@@ -197,17 +223,16 @@ func doSetup() (*built, error) {
 	}
 
 	for _, s := range stageNames {
-		img := &stageImage{stage: s, tag: tagPrefix + s + ":test", binary: filepath.Join(root, "bin", "linux_"+arch, s)}
-		madeTags = append(madeTags, img.tag)
+		img := &stageImage{stage: s, tag: tagPrefix + s + ":test", binary: filepath.Join(buildContext, "bin", "linux_"+arch, s)}
 		// --layers=false: no layer cache (podman 4.3 / buildah 1.28 reuses a cached LABEL layer
 		// when only a build arg's value changed, so the version label would be a previous
-		// build's) and no intermediate images left behind.
-		if _, err := command(ctx, root, nil, "podman", "build", "-q", "--layers=false", "--platform", "linux/"+arch,
-			"-f", "Dockerfile.stage", "--build-arg", "STAGE="+s, "--build-arg", "BASE_IMAGE=scratch",
-			"--build-arg", "TARGETARCH="+arch, "--build-arg", "VERSION="+imageVersion, "-t", img.tag, "."); err != nil {
+		// build's) and no intermediate images.
+		if _, err := command(ctx, root, nil, "podman", podmanArgs("build", "-q", "--layers=false", "--platform", "linux/"+arch,
+			"-f", filepath.Join(root, "Dockerfile.stage"), "--build-arg", "STAGE="+s, "--build-arg", "BASE_IMAGE=scratch",
+			"--build-arg", "TARGETARCH="+arch, "--build-arg", "VERSION="+imageVersion, "-t", img.tag, buildContext)...); err != nil {
 			return nil, err
 		}
-		out, err := command(ctx, root, nil, "podman", "image", "inspect", "--format", "json", img.tag)
+		out, err := command(ctx, root, nil, "podman", podmanArgs("image", "inspect", "--format", "json", img.tag)...)
 		if err != nil {
 			return nil, err
 		}
@@ -231,14 +256,14 @@ func doSetup() (*built, error) {
 // exportImage writes the filesystem of a container created from tag into dir and returns the
 // archive's entry names (cleaned, absolute).
 func exportImage(ctx context.Context, tag, dir string) ([]string, error) {
-	out, err := command(ctx, "", nil, "podman", "create", tag)
+	out, err := command(ctx, "", nil, "podman", podmanArgs("create", tag)...)
 	if err != nil {
 		return nil, err
 	}
 	cid := strings.TrimSpace(string(out))
-	defer exec.Command("podman", "rm", "-f", cid).Run() //nolint:errcheck
+	defer exec.Command("podman", podmanArgs("rm", "-f", cid)...).Run() //nolint:errcheck
 
-	cmd := exec.CommandContext(ctx, "podman", "export", cid)
+	cmd := exec.CommandContext(ctx, "podman", podmanArgs("export", cid)...)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
