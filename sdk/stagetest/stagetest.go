@@ -2,6 +2,7 @@ package stagetest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -138,7 +139,7 @@ func (r *Result) firstMap(name string) map[string]any {
 // Selectors are the destination selectors, validated as the work-writer would.
 func (r *Result) Selectors() []sdk.Selector {
 	r.t.Helper()
-	k := sdk.New(nil, r.FS, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), r.FS, sdk.Env{}, nil)
 	sels, err := k.Selectors.Read()
 	if err != nil {
 		r.t.Fatalf("%s: %v", sdk.SelectorsFile, err)

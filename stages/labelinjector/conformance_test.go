@@ -1,6 +1,7 @@
 package labelinjector
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,7 +179,7 @@ func TestConformanceCompoundChild(t *testing.T) {
 	if res.ExitCode != 0 {
 		t.Fatalf("exit %d:\n%s", res.ExitCode, res.Logs)
 	}
-	k := sdk.New(nil, res.FS, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), res.FS, sdk.Env{}, nil)
 	got := map[string]map[string]string{}
 	err := k.Output.EachManifest(func(m *sdk.Manifest) error {
 		got[m.File.Name+" "+m.Kind()] = m.Labels()

@@ -44,8 +44,9 @@ func TestDescribe(t *testing.T) {
 	type cfg struct {
 		Mode  string   `env:"MODE" default:"fail" enum:"fail, remove" help:"what to do"`
 		Kinds []string `env:"KINDS" flag:"kind" required:"true"`
-		skip  string   `env:"SKIP"`
-		Bare  string
+		//lint:ignore U1000 an unexported field with an env tag, which Describe must leave out
+		skip string `env:"SKIP"`
+		Bare string
 	}
 	want := []Setting{
 		{Field: "Mode", Env: "MODE", Flag: "mode", Type: "fail|remove", Default: "fail", Help: "what to do", Enum: []string{"fail", "remove"}},
