@@ -13,6 +13,10 @@
 //
 //	func main() { stage.Main() }
 //
+//	func run(k *sdk.Kratix, cfg *Config) error {
+//		return k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": cfg.Environment}})
+//	}
+//
 // Stage.Main binds the settings from env vars and flags (--help lists them), reads the KRATIX_*
 // environment (Env), skips workflows the stage does not act on with one log line, logs with
 // log/slog to stderr (LOG_FORMAT=json for JSON), recovers panics, prints one summary line and

@@ -12,7 +12,7 @@ import (
 // the reader wrote it to input/object.yaml (the whole live object: spec with defaults, status,
 // metadata). Read values with the embedded Node's typed getters:
 //
-//	size, err := obj.GetString("spec.size")        // "spec.size: want a string, got integer 3"
+//	size, err := obj.GetString("spec.size")        // "input/object.yaml:7: spec.size: want a string, got an integer"
 //	replicas, err := obj.GetInt("spec.replicas")   // int64, never a float64 round trip
 //	cfg, err := yamldoc.Decode[AppSpec](obj.Node, "spec")
 //

@@ -3,7 +3,10 @@
 // reject a bad request with every problem listed at once and each one named by its field path:
 //
 //	s, err := schema.Load(promiseYAML, "")        // a Promise (spec.api) or a plain CRD
-//	for _, v := range s.ValidateSpec(obj["spec"]) {
+//	if err != nil {
+//		return err
+//	}
+//	for _, v := range s.ValidateSpec(map[string]any{"size": "medium"}) {
 //		fmt.Println(v)                             // spec.size: value must be one of "small", "large"
 //	}
 //

@@ -11,7 +11,9 @@ import (
 // as is:
 //
 //	s, err := schema.Load(promiseYAML, "")
-//	...
+//	if err != nil {
+//		return err
+//	}
 //	if err := s.ValidateObject(obj); err != nil {
 //		return err // one log line per violation, exit 1
 //	}
