@@ -134,7 +134,7 @@ func ExampleSelectors_Add() {
 		fmt.Printf("%q %v\n", s.Directory, s.MatchLabels)
 	}
 	// Output:
-	// metadata/destination-selectors.yaml: [0]: directory "a/b" must be one top-level directory of /kratix/output (like platform), not a path
+	// metadata/destination-selectors.yaml: directory: "a/b" must be one top-level directory of /kratix/output (like platform), not a path
 	// "" map[environment:dev region:eu]
 	// "platform" map[environment:platform]
 }
