@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	yamlv3 "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -65,6 +67,9 @@ func (m *metaFile) load(data []byte) {
 func (m *metaFile) read(read func([]byte) (any, error), explain func(doc any) error) (any, error) {
 	v, err := read(m.src)
 	if err == nil {
+		if err := m.ambiguousKeys(); err != nil {
+			return nil, err
+		}
 		return v, nil
 	}
 	if line, msg, ok := yamlSyntaxError(err); ok {
@@ -80,6 +85,78 @@ func (m *metaFile) read(read func([]byte) (any, error), explain func(doc any) er
 		msg = strings.TrimPrefix(msg, p)
 	}
 	return nil, Errorf(Location{File: m.name}, "Kratix cannot read it: %s", msg)
+}
+
+// ambiguousKeys refuses a mapping with two keys that sigs.k8s.io/yaml turns into the same JSON
+// key (0 and "0", true and "true", 1 and 1.0): which value Kratix keeps depends on Go's map
+// order, so no stage can know what Kratix reads.
+func (m *metaFile) ambiguousKeys() error {
+	var doc any
+	if yamlv2.Unmarshal(m.src, &doc) != nil {
+		return nil
+	}
+	var errs []error
+	var walk func(v any, p fieldpath.Path)
+	walk = func(v any, p fieldpath.Path) {
+		switch x := v.(type) {
+		case map[any]any:
+			seen := map[string]any{}
+			for _, k := range sortedAnyKeys(x) {
+				s, ok := jsonKey(k)
+				if !ok {
+					continue
+				}
+				if other, dup := seen[s]; dup {
+					errs = append(errs, Errorf(m.at(p.Child(fieldpath.Key(s))), "keys %#v and %#v both read as %q, and Kratix keeps one of them at random: remove or rename one", other, k, s))
+					continue
+				}
+				seen[s] = k
+				walk(x[k], p.Child(fieldpath.Key(s)))
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, p.Child(fieldpath.Index(i)))
+			}
+		}
+	}
+	walk(doc, nil)
+	return errors.Join(errs...)
+}
+
+// jsonKey is the JSON key sigs.k8s.io/yaml makes of a YAML key: integers in decimal, floats in
+// the shortest 32-bit form (.inf, -.inf, .nan), booleans true or false.
+func jsonKey(k any) (string, bool) {
+	switch x := k.(type) {
+	case string:
+		return x, true
+	case int:
+		return strconv.Itoa(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case float64:
+		s := strconv.FormatFloat(x, 'g', -1, 32)
+		switch s {
+		case "+Inf":
+			s = ".inf"
+		case "-Inf":
+			s = "-.inf"
+		case "NaN":
+			s = ".nan"
+		}
+		return s, true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+func sortedAnyKeys(m map[any]any) []any {
+	keys := make([]any, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b any) int { return strings.Compare(fmt.Sprintf("%T%v", a, a), fmt.Sprintf("%T%v", b, b)) })
+	return keys
 }
 
 // genericJSON is the first document as sigs.k8s.io/yaml turns it into JSON, decoded without a
