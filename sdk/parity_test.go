@@ -362,10 +362,14 @@ func TestKratixParityOfWhatAStageWrites(t *testing.T) {
 		{reason: "a message", file: StatusFile, write: func(k *Kratix) error { return k.Status.SetMessage("ready") },
 			kratix: true, read: map[string]any{"message": "ready"}},
 		{reason: "strings that YAML 1.1 would read as booleans or numbers stay strings", file: StatusFile,
-			write:  func(k *Kratix) error { return k.Status.Merge(map[string]any{"message": "yes", "a": "on", "b": "0x10", "c": "1e3", "d": "null"}) },
+			write: func(k *Kratix) error {
+				return k.Status.Merge(map[string]any{"message": "yes", "a": "on", "b": "0x10", "c": "1e3", "d": "null"})
+			},
 			kratix: true, read: map[string]any{"message": "yes", "a": "on", "b": "0x10", "c": "1e3", "d": "null"}},
 		{reason: "a condition on a fresh status", file: StatusFile,
-			write:  func(k *Kratix) error { return k.Status.SetCondition(Condition{Type: "Ready", Status: "True", LastTransitionTime: "2024-01-01T10:00:00Z"}) },
+			write: func(k *Kratix) error {
+				return k.Status.SetCondition(Condition{Type: "Ready", Status: "True", LastTransitionTime: "2024-01-01T10:00:00Z"})
+			},
 			kratix: true, read: map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T10:00:00Z"}}}},
 		{reason: "an integer up to 2^53 stays exact", file: StatusFile, write: func(k *Kratix) error { return k.Status.Set("observedGeneration", int64(1)<<53) },
 			kratix: true, read: map[string]any{"observedGeneration": int64(1) << 53}},
@@ -380,19 +384,29 @@ func TestKratixParityOfWhatAStageWrites(t *testing.T) {
 		{reason: "workflows 3.5", file: StatusFile, write: func(k *Kratix) error { return k.Status.Set("workflows", 3.5) },
 			values: map[string]any{"workflows": 3.5}},
 		{reason: "a lastTransitionTime that is not RFC 3339", file: StatusFile,
-			write:  func(k *Kratix) error { return k.Status.SetCondition(Condition{Type: "A", Status: "True", LastTransitionTime: "yesterday"}) },
+			write: func(k *Kratix) error {
+				return k.Status.SetCondition(Condition{Type: "A", Status: "True", LastTransitionTime: "yesterday"})
+			},
 			values: map[string]any{"conditions": []any{map[string]any{"type": "A", "status": "True", "lastTransitionTime": "yesterday"}}}},
 		{reason: "selectors with label values YAML 1.1 would misread stay strings", file: SelectorsFile,
-			write:  func(k *Kratix) error { return k.Selectors.Add(Selector{MatchLabels: map[string]string{"a": "yes", "b": "on", "c": "1.0", "n": "null"}}) },
+			write: func(k *Kratix) error {
+				return k.Selectors.Add(Selector{MatchLabels: map[string]string{"a": "yes", "b": "on", "c": "1.0", "n": "null"}})
+			},
 			kratix: true, read: []Selector{{MatchLabels: map[string]string{"a": "yes", "b": "on", "c": "1.0", "n": "null"}}}},
 		{reason: "a directory foo/../bar is written cleaned", file: SelectorsFile,
-			write:  func(k *Kratix) error { return k.Selectors.Add(Selector{Directory: "foo/../bar", MatchLabels: map[string]string{"a": "b"}}) },
+			write: func(k *Kratix) error {
+				return k.Selectors.Add(Selector{Directory: "foo/../bar", MatchLabels: map[string]string{"a": "b"}})
+			},
 			kratix: true, read: []Selector{{Directory: "bar", MatchLabels: map[string]string{"a": "b"}}}},
 		{reason: "a directory foo/bar", file: SelectorsFile,
-			write:  func(k *Kratix) error { return k.Selectors.Add(Selector{Directory: "foo/bar", MatchLabels: map[string]string{"a": "b"}}) },
+			write: func(k *Kratix) error {
+				return k.Selectors.Add(Selector{Directory: "foo/bar", MatchLabels: map[string]string{"a": "b"}})
+			},
 			values: []any{map[string]any{"directory": "foo/bar", "matchLabels": map[string]any{"a": "b"}}}},
 		{reason: "a directory .. is refused on purpose", file: SelectorsFile,
-			write:  func(k *Kratix) error { return k.Selectors.Add(Selector{Directory: "..", MatchLabels: map[string]string{"a": "b"}}) },
+			write: func(k *Kratix) error {
+				return k.Selectors.Add(Selector{Directory: "..", MatchLabels: map[string]string{"a": "b"}})
+			},
 			values: []any{map[string]any{"directory": "..", "matchLabels": map[string]any{"a": "b"}}}, kratix: true, onPurpose: "stagekit refuses it on purpose"},
 		{reason: "a selector without labels", file: SelectorsFile,
 			write:  func(k *Kratix) error { return k.Selectors.Add(Selector{Directory: "bar"}) },
