@@ -299,7 +299,7 @@ func (m *metaFile) write(want any, read func([]byte) (any, error), edits ...edit
 	if got, err := read(data); err != nil || !reflect.DeepEqual(got, want) {
 		return Errorf(Location{File: m.name}, "internal error: a rewritten document would not read back as intended (%v); please report it with the file", err)
 	}
-	if hasContent(m.first) {
+	if hasContent(m.first) && why != nil {
 		m.k.Warnf(Location{File: m.name}, "rewrote the first document whole, losing its comments and layout (%s); Kratix reads the values it read before, plus this change", editFailure(why))
 	}
 	return m.save(data)
