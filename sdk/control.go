@@ -1,92 +1,119 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/stagekit/stagekit/sdk/fieldpath"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
 // Control is /kratix/metadata/workflow-control.yaml: suspending the workflow or retrying this
-// pipeline later (docs/contract.md#workflow-control). Kratix honours it only in promise and resource workflows.
+// pipeline later (docs/contract.md#workflow-control). Kratix honours it only in promise and
+// resource workflows.
 //
-//	suspend: true        # a real boolean
+//	suspend: true        # a YAML boolean (yes and on are booleans too; "true" is not)
 //	retryAfter: 5m       # a Go duration
 //	message: why         # shown in the pipeline's status
-type Control struct{ k *Kratix }
+type Control struct {
+	k      *Kratix
+	warned map[string]bool
+}
 
-// ControlState is what the file holds.
+// ControlState is what the file holds, as Kratix reads it.
 type ControlState struct {
-	Suspend    bool
+	Suspend bool
+	// Retry is whether retryAfter is set: Kratix then re-runs the pipeline after RetryAfter,
+	// which may be zero or negative (at once).
+	Retry      bool
 	RetryAfter time.Duration
 	Message    string
 }
 
-// Read returns the file's state, validated: suspend must be a boolean (a quoted "true" is an
-// error) and retryAfter a Go duration ("1d" and bare numbers are errors).
+// kratixControl is the file as Kratix's workflow-control reader decodes it.
+type kratixControl struct {
+	Suspend    bool   `json:"suspend"`
+	Message    string `json:"message"`
+	RetryAfter string `json:"retryAfter"`
+}
+
+// readControlYAML reads the file as Kratix does: sigs.k8s.io/yaml into its type, so suspend is a
+// YAML 1.1 boolean and message and retryAfter any scalar, turned into a string.
+func readControlYAML(data []byte) (any, error) {
+	var c kratixControl
+	err := sigsyaml.Unmarshal(data, &c)
+	return c, err
+}
+
+// Read returns the file's state, as Kratix reads it and checked as Kratix checks it: suspend must
+// be a boolean (a quoted "true" or 1 is an error), retryAfter a Go duration ("1d" and bare
+// numbers are errors), message any scalar.
 func (c *Control) Read() (ControlState, error) {
 	m, err := c.k.readMeta(ControlFile)
 	if err != nil {
 		return ControlState{}, err
 	}
-	_, root := m.first()
-	return parseControl(root)
+	_, st, err := c.current(m)
+	return st, err
 }
 
-func parseControl(root yamldoc.Node) (ControlState, error) {
-	var st ControlState
-	if !root.Exists() {
-		return st, nil
+func (c *Control) current(m *metaFile) (kratixControl, ControlState, error) {
+	if c.warned == nil {
+		c.warned = map[string]bool{}
 	}
-	if root.Kind() != yamldoc.MapKind {
-		return st, Errorf(Location{File: ControlFile, Line: root.Line()}, "is a %s; Kratix needs a map", root.Kind())
+	v, err := m.read(readControlYAML, func(doc any) error { return explainControl(m, doc) })
+	if err != nil {
+		return kratixControl{}, ControlState{}, err
 	}
-	if root.Has("suspend") {
-		b, err := root.GetBool("suspend")
+	m.warnLaterDocuments(c.warned)
+	kc := v.(kratixControl)
+	st := ControlState{Suspend: kc.Suspend, Retry: kc.RetryAfter != "", Message: kc.Message}
+	if st.Retry {
+		d, err := ParseRetryAfter(kc.RetryAfter)
 		if err != nil {
-			return st, err
-		}
-		st.Suspend = b
-	}
-	if root.Has("retryAfter") {
-		n, _ := root.Lookup("retryAfter")
-		s, err := root.GetString("retryAfter")
-		if err != nil {
-			// A bare number (retryAfter: 5) deserves the duration message, not a type error.
-			if n.Kind() != yamldoc.ScalarKind {
-				return st, err
-			}
-			v, verr := n.Value()
-			if verr != nil {
-				return st, err
-			}
-			s = fmt.Sprint(v)
-		}
-		d, err := ParseRetryAfter(s)
-		if err != nil {
-			return st, Errorf(Location{File: ControlFile, Line: n.Line(), Path: "retryAfter"}, "%v", err)
+			return kratixControl{}, ControlState{}, Errorf(m.at(fieldpath.Path{fieldpath.Key("retryAfter")}), "%v", err)
 		}
 		st.RetryAfter = d
 	}
-	if root.Has("message") {
-		s, err := root.GetString("message")
-		if err != nil {
-			return st, err
-		}
-		st.Message = s
-	}
-	return st, nil
+	return kc, st, nil
 }
 
-// ParseRetryAfter checks a retry delay the way Kratix reads it: a positive Go duration with a
-// unit (ns, us, ms, s, m, h).
+// explainControl says which field made Kratix's decoding fail.
+func explainControl(m *metaFile, doc any) error {
+	fields, ok := doc.(map[string]any)
+	if !ok {
+		if doc == nil {
+			return nil
+		}
+		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is a %s; Kratix needs a map", kindOf(doc))
+	}
+	var errs []error
+	for _, k := range sortedKeys(fields) {
+		v, at := fields[k], m.at(fieldpath.Path{fieldpath.Key(k)})
+		_, isBool := v.(bool)
+		switch {
+		case strings.EqualFold(k, "suspend") && !isBool && v != nil:
+			errs = append(errs, Errorf(at, "want a boolean, got %s", describe(v)))
+		case strings.EqualFold(k, "message") && kindOf(v) != "scalar":
+			errs = append(errs, Errorf(at, "want a message (any scalar), got %s", describe(v)))
+		case strings.EqualFold(k, "retryAfter") && kindOf(v) != "scalar":
+			errs = append(errs, Errorf(at, "want a Go duration like 5m, got %s", describe(v)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ParseRetryAfter reads a retry delay the way Kratix does: a Go duration with a unit (ns, us,
+// ms, s, m, h). Zero and negative delays are valid: Kratix retries at once.
 func ParseRetryAfter(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a Go duration (use units ns, us, ms, s, m, h, like 5m or 1h30m; days are not supported)", s)
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q must be positive", s)
 	}
 	return d, nil
 }
@@ -94,18 +121,18 @@ func ParseRetryAfter(s string) (time.Duration, error) {
 // Suspend suspends the workflow: no Work is written for this run and later pipelines do not run
 // until the object is unsuspended. The message is shown in the pipeline's status.
 func (c *Control) Suspend(message string) error {
-	return c.write(map[string]any{"suspend": true, "message": message})
+	return c.write(func(kc *kratixControl) { kc.Suspend, kc.Message = true, message })
 }
 
-// RetryAfter re-runs this pipeline after d. Kratix retries forever: read Attempts to give up.
+// RetryAfter re-runs this pipeline after d (zero or negative: at once). Kratix retries forever:
+// read Attempts to give up.
 func (c *Control) RetryAfter(d time.Duration, message string) error {
-	if d <= 0 {
-		return Errorf(Location{File: ControlFile, Path: "retryAfter"}, "must be positive, got %s", d)
-	}
-	return c.write(map[string]any{"retryAfter": d.String(), "message": message})
+	return c.write(func(kc *kratixControl) { kc.RetryAfter, kc.Message = d.String(), message })
 }
 
-func (c *Control) write(values map[string]any) error {
+// write applies change to the file as Kratix reads it, checking first what earlier stages wrote,
+// and sets only the keys whose value changes: a "suspend: yes" a shell stage wrote stays.
+func (c *Control) write(change func(*kratixControl)) error {
 	if !c.k.Env.IsResource() && !c.k.Env.IsPromise() {
 		c.k.Warnf(Location{File: ControlFile}, "workflow type %q: Kratix honours workflow control only in promise and resource workflows", c.k.Env.WorkflowType)
 	}
@@ -113,16 +140,37 @@ func (c *Control) write(values map[string]any) error {
 	if err != nil {
 		return err
 	}
-	doc, root := m.first()
-	if _, err := parseControl(root); err != nil {
+	cur, _, err := c.current(m)
+	if err != nil {
 		return err
 	}
-	for _, k := range sortedKeys(values) {
-		if err := doc.Root().Set(k, values[k]); err != nil {
-			return err
-		}
+	want := cur
+	change(&want)
+	if reflect.DeepEqual(cur, want) {
+		return nil
 	}
-	return m.save()
+	values := map[string]any{}
+	if want.Suspend != cur.Suspend {
+		values["suspend"] = want.Suspend
+	}
+	if want.Message != cur.Message {
+		values["message"] = want.Message
+	}
+	if want.RetryAfter != cur.RetryAfter {
+		values["retryAfter"] = want.RetryAfter
+	}
+	set := func(root yamldoc.Node) error {
+		if !root.Exists() || root.Kind() == yamldoc.ScalarKind && root.Tag() == "!!null" {
+			return root.Set("", values)
+		}
+		for _, k := range sortedKeys(values) {
+			if err := root.Set(k, values[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return m.write(want, readControlYAML, set)
 }
 
 // Attempts is how many times Kratix has already run this pipeline for a retry, read from the

@@ -22,8 +22,10 @@ func TestControlWrite(t *testing.T) {
 		{"a retry merges with what an earlier stage wrote", "suspend: true   # stage one\nmessage: a\n",
 			func(c *Control) error { return c.RetryAfter(time.Hour, "b") },
 			"suspend: true   # stage one\nmessage: b\nretryAfter: \"1h0m0s\"\n", ""},
-		{"a negative delay is refused", "", func(c *Control) error { return c.RetryAfter(-time.Minute, "x") }, "",
-			"metadata/workflow-control.yaml: retryAfter: must be positive, got -1m0s"},
+		{"a negative delay is written as given: Kratix reads it and retries at once", "", func(c *Control) error { return c.RetryAfter(-time.Minute, "x") },
+			"message: x\nretryAfter: \"-1m0s\"\n", ""},
+		{"suspend: yes left by a shell stage is a YAML 1.1 boolean: kept, the message merged", "suspend: yes\n",
+			func(c *Control) error { return c.Suspend("x") }, "suspend: yes\nmessage: x\n", ""},
 		{"an invalid file left by an earlier stage is reported, not overwritten", "suspend: \"true\"\n",
 			func(c *Control) error { return c.Suspend("x") }, "suspend: \"true\"\n",
 			`metadata/workflow-control.yaml:1: suspend: want a boolean, got a string`},
@@ -55,7 +57,12 @@ func TestControlRead(t *testing.T) {
 		wantErr string
 	}{
 		{"empty", "", ControlState{}, ""},
-		{"all fields", "suspend: true\nretryAfter: 5m\nmessage: why\n", ControlState{Suspend: true, RetryAfter: 5 * time.Minute, Message: "why"}, ""},
+		{"all fields", "suspend: true\nretryAfter: 5m\nmessage: why\n", ControlState{Suspend: true, Retry: true, RetryAfter: 5 * time.Minute, Message: "why"}, ""},
+		{"yes and on are YAML 1.1 booleans", "suspend: on\n", ControlState{Suspend: true}, ""},
+		{"retryAfter: 0s retries at once", "retryAfter: 0s\n", ControlState{Retry: true}, ""},
+		{"a message may be any scalar", "message: 1\n", ControlState{Message: "1"}, ""},
+		{"1 is not a boolean", "suspend: 1\n", ControlState{}, `metadata/workflow-control.yaml:1: suspend: want a boolean, got an integer`},
+		{"a message that is a map is refused", "message: {a: b}\n", ControlState{}, `metadata/workflow-control.yaml:1: message: want a message (any scalar), got a map`},
 		{"a quoted \"true\" is refused", "suspend: \"true\"\n", ControlState{}, `metadata/workflow-control.yaml:1: suspend: want a boolean, got a string`},
 		{"days are not a Go duration", "retryAfter: 1d\n", ControlState{},
 			`metadata/workflow-control.yaml:1: retryAfter: "1d" is not a Go duration (use units ns, us, ms, s, m, h, like 5m or 1h30m; days are not supported)`},
@@ -63,7 +70,7 @@ func TestControlRead(t *testing.T) {
 			`metadata/workflow-control.yaml:1: retryAfter: "5" is not a Go duration (use units ns, us, ms, s, m, h, like 5m or 1h30m; days are not supported)`},
 		{"an unquoted bare number has no unit either", "retryAfter: 5\n", ControlState{},
 			`metadata/workflow-control.yaml:1: retryAfter: "5" is not a Go duration (use units ns, us, ms, s, m, h, like 5m or 1h30m; days are not supported)`},
-		{"a negative duration", "retryAfter: -1m\n", ControlState{}, `metadata/workflow-control.yaml:1: retryAfter: "-1m" must be positive`},
+		{"a negative duration retries at once", "retryAfter: -1m\n", ControlState{Retry: true, RetryAfter: -time.Minute}, ""},
 		{"a list", "- a\n", ControlState{}, "metadata/workflow-control.yaml:1: is a list; Kratix needs a map"},
 	}
 	for _, tc := range tests {
@@ -110,12 +117,14 @@ func TestControlAttempts(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
-	for _, s := range []string{"1d", "5", "-1m", "0s", ""} {
+	for _, s := range []string{"1d", "5", ""} {
 		if _, err := ParseRetryAfter(s); err == nil {
 			t.Errorf("ParseRetryAfter(%q): no error", s)
 		}
 	}
-	if d, err := ParseRetryAfter("1h30m"); d != 90*time.Minute || err != nil {
-		t.Errorf("ParseRetryAfter(1h30m) = %v, %v", d, err)
+	for s, want := range map[string]time.Duration{"1h30m": 90 * time.Minute, "0s": 0, "-1m": -time.Minute} {
+		if d, err := ParseRetryAfter(s); d != want || err != nil {
+			t.Errorf("ParseRetryAfter(%s) = %v, %v", s, d, err)
+		}
 	}
 }

@@ -135,9 +135,37 @@ func ExampleSelectors_Add() {
 		fmt.Printf("%q %v\n", s.Directory, s.MatchLabels)
 	}
 	// Output:
-	// metadata/destination-selectors.yaml: [0]: directory "a/b" must be one top-level directory of /kratix/output (like platform), not a path
+	// metadata/destination-selectors.yaml: directory: "a/b" must be one top-level directory of /kratix/output (like platform), not a path
 	// "" map[environment:dev region:eu]
 	// "platform" map[environment:platform]
+}
+
+// A selectors file a shell stage wrote is read as Kratix reads it (YAML 1.1: yes is true, << merges,
+// directories cleaned to one name), and an addition keeps its bytes and its meaning.
+func ExampleSelectors_Read() {
+	fs := kratixDir(map[string]string{sdk.SelectorsFile: "" +
+		"- matchLabels: {gpu: yes}       # written by a shell stage\n" +
+		"- directory: ./db/\n" +
+		"  matchLabels:\n" +
+		"    <<: {tier: db}\n"})
+	k := sdk.New(nil, fs, sdk.Env{}, nil)
+	sels, _ := k.Selectors.Read()
+	for _, s := range sels {
+		fmt.Printf("%q %v\n", s.Directory, s.MatchLabels)
+	}
+	if err := k.Selectors.Add(sdk.Selector{Directory: "db", MatchLabels: map[string]string{"zone": "eu"}}); err != nil {
+		panic(err)
+	}
+	file, _ := fs.ReadFile(sdk.SelectorsFile)
+	fmt.Print(string(file))
+	// Output:
+	// "" map[gpu:true]
+	// "db" map[tier:db]
+	// - matchLabels: {gpu: yes}       # written by a shell stage
+	// - directory: ./db/
+	//   matchLabels:
+	//     <<: {tier: db}
+	//     zone: eu
 }
 
 // A whole stage executed in memory, the way sdk/stagetest runs it: settings from the

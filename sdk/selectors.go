@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
+	"path"
+	"reflect"
 	"strings"
 
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/stagekit/stagekit/sdk/fieldpath"
 	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
@@ -21,182 +25,251 @@ type Selector struct {
 	MatchLabels map[string]string `json:"matchLabels"`
 }
 
-// Selectors is the destination-selectors file. Every rule the work-writer enforces
-// (docs/contract.md#selector-rules) is checked when the file is read or added to, naming the entry.
+// Selectors is the destination-selectors file. It is read as the work-writer reads it, and every
+// rule the work-writer enforces (docs/contract.md#destination-selectors) is checked when the
+// file is read or added to, naming file, line and field; that the directories exist is checked
+// when the run ends (CheckDirectories).
 type Selectors struct {
-	k     *Kratix
-	added map[string]bool // directories this run added, checked to exist at the end of the run
+	k      *Kratix
+	warned map[string]bool
 }
 
-// Read returns the selectors written so far, validated. A missing or empty file means none.
+// Read returns the selectors written so far, as the work-writer reads them: label values that
+// are numbers, booleans or null become strings (an unquoted yes is "true"), a duplicate key's
+// last value counts, and a directory is cleaned to one name ("./foo/" is "foo"; "" is the
+// default group). A missing or empty file, or a null document, means none.
 func (s *Selectors) Read() ([]Selector, error) {
 	m, err := s.k.readMeta(SelectorsFile)
 	if err != nil {
 		return nil, err
 	}
-	_, root := m.first()
-	return parseSelectors(root)
+	_, sels, err := s.current(m)
+	return sels, err
 }
 
-func parseSelectors(root yamldoc.Node) ([]Selector, error) {
-	if !root.Exists() || root.Kind() == yamldoc.ScalarKind && root.Tag() == "!!null" {
-		return nil, nil
-	}
-	if root.Kind() != yamldoc.SeqKind {
-		return nil, Errorf(Location{File: SelectorsFile, Line: root.Line()}, "is a %s; the work-writer needs a list of selectors (- matchLabels: {...})", root.Kind())
-	}
-	var out []Selector
-	var errs []error
-	for i := 0; i < root.Len(); i++ {
-		it := root.Item(i)
-		at := Location{File: SelectorsFile, Line: it.Line(), Path: fmt.Sprintf("[%d]", i)}
-		if it.Kind() != yamldoc.MapKind {
-			errs = append(errs, Errorf(at, "must be a map with matchLabels, got a %s", it.Kind()))
-			continue
-		}
-		var sel Selector
-		if it.Has("directory") {
-			d, err := it.Get("directory")
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if d != nil {
-				sel.Directory = fmt.Sprint(d)
-			}
-		}
-		if it.Has("matchLabels") {
-			ml, err := it.GetMap("matchLabels")
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			sel.MatchLabels = make(map[string]string, len(ml))
-			for k, v := range ml {
-				// The work-writer turns scalar values into strings; so does this.
-				sel.MatchLabels[k] = scalarString(v)
-			}
-		}
-		out = append(out, sel)
-	}
-	if err := checkSelectors(out); err != nil {
-		errs = append(errs, err)
-	}
-	return out, errors.Join(errs...)
+// readSelectorsYAML reads the file as the work-writer does: sigs.k8s.io/yaml into a list of its
+// selector type, whose field names match case-insensitively and whose label values are strings.
+func readSelectorsYAML(data []byte) (any, error) {
+	var sels []Selector
+	err := sigsyaml.Unmarshal(data, &sels)
+	return sels, err
 }
 
-func scalarString(v any) string {
-	if v == nil {
-		return ""
+// current is the file as written (directories as they are spelled) and as read (cleaned),
+// checked against the work-writer's rules.
+func (s *Selectors) current(m *metaFile) (raw, sels []Selector, err error) {
+	if s.warned == nil {
+		s.warned = map[string]bool{}
 	}
-	return fmt.Sprint(v)
-}
-
-// normalizeDirectory applies the work-writer's rules: "", "." mean the default group; "foo",
-// "foo/" and "./foo" mean foo; anything with more than one segment is an error.
-func normalizeDirectory(dir string) (string, error) {
-	d := strings.TrimPrefix(dir, "./")
-	d = strings.TrimSuffix(d, "/")
-	if d == "." {
-		d = ""
+	v, err := m.read(readSelectorsYAML, func(doc any) error { return explainSelectors(m, doc) })
+	if err != nil {
+		return nil, nil, err
 	}
-	if strings.HasPrefix(dir, "/") || strings.Contains(d, "/") || d == ".." || strings.ContainsAny(d, "\\\x00") {
-		return "", fmt.Errorf("directory %q must be one top-level directory of /kratix/output (like platform), not a path", dir)
-	}
-	return d, nil
-}
-
-func checkSelectors(sels []Selector) error {
+	m.warnLaterDocuments(s.warned)
+	raw = v.([]Selector)
 	var errs []error
 	seen := map[string]int{}
-	for i := range sels {
-		at := Location{File: SelectorsFile, Path: fmt.Sprintf("[%d]", i)}
-		d, err := normalizeDirectory(sels[i].Directory)
+	for i, e := range raw {
+		entry := fieldpath.Path{fieldpath.Index(i)}
+		dir, err := s.cleanDirectory(e.Directory, m.at(entry.Child(fieldpath.Key("directory"))))
 		if err != nil {
-			errs = append(errs, Errorf(at, "%v", err))
+			errs = append(errs, err)
 			continue
 		}
-		sels[i].Directory = d
-		if len(sels[i].MatchLabels) == 0 {
-			errs = append(errs, Errorf(at, "has no matchLabels: every selector needs at least one label"))
+		if len(e.MatchLabels) == 0 {
+			errs = append(errs, Errorf(m.at(entry), "has no matchLabels: every selector needs at least one label"))
 		}
-		if j, dup := seen[d]; dup {
-			what := fmt.Sprintf("directory %q", d)
-			if d == "" {
+		if j, dup := seen[dir]; dup {
+			what := fmt.Sprintf("directory %q", dir)
+			if dir == "" {
 				what = "the default group (no directory)"
 			}
-			errs = append(errs, Errorf(at, "names %s again (already in entry [%d]): the work-writer allows one entry per directory", what, j))
+			errs = append(errs, Errorf(m.at(entry), "names %s again (already in entry [%d]): the work-writer allows one entry per directory", what, j))
 			continue
 		}
-		seen[d] = i
+		seen[dir] = i
+		sels = append(sels, Selector{Directory: dir, MatchLabels: e.MatchLabels})
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	return raw, sels, nil
+}
+
+// explainSelectors says which field made the work-writer's decoding fail.
+func explainSelectors(m *metaFile, doc any) error {
+	list, ok := doc.([]any)
+	if !ok {
+		if doc == nil {
+			return nil
+		}
+		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is a %s; the work-writer needs a list of selectors (- matchLabels: {...})", kindOf(doc))
+	}
+	var errs []error
+	for i, item := range list {
+		entry := fieldpath.Path{fieldpath.Index(i)}
+		e, ok := item.(map[string]any)
+		if !ok {
+			if item != nil {
+				errs = append(errs, Errorf(m.at(entry), "must be a map with matchLabels, got a %s", kindOf(item)))
+			}
+			continue
+		}
+		for _, k := range sortedKeys(e) {
+			field, v := entry.Child(fieldpath.Key(k)), e[k]
+			switch {
+			case strings.EqualFold(k, "matchLabels"):
+				labels, isMap := v.(map[string]any)
+				if !isMap && v != nil {
+					errs = append(errs, Errorf(m.at(field), "must be a map of labels, got %s", describe(v)))
+				}
+				for _, l := range sortedKeys(labels) {
+					if kindOf(labels[l]) != "scalar" {
+						errs = append(errs, Errorf(m.at(field.Child(fieldpath.Key(l))), "a label value must be a string (a number, boolean or null becomes one), got %s", describe(labels[l])))
+					}
+				}
+			case strings.EqualFold(k, "directory") && kindOf(v) != "scalar":
+				errs = append(errs, Errorf(m.at(field), "must be a directory name, got %s", describe(v)))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// Add merges selectors into the file: an entry for a directory already there gets its labels
-// merged (a label with another value is an error, not an override), a new directory is
-// appended. Directories must exist in the output when the run ends; the run checks that.
+// cleanDirectory applies the work-writer's rule to a selector's directory: cleaned like
+// filepath.Clean, it must be one path segment ("foo/", "./foo", "foo//", "foo/." and
+// "foo/../bar" are fine); "", "." and whatever cleans to "." are the default group (returned as
+// ""). ".." passes the work-writer and ships files from outside /kratix/output: it is refused
+// here on purpose.
+func (s *Selectors) cleanDirectory(dir string, at Location) (string, error) {
+	c := path.Clean(dir)
+	switch {
+	case c == ".":
+		return "", nil
+	case c == "..":
+		return "", Errorf(at, "%q leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose", dir)
+	case path.Base(c) != c:
+		return "", Errorf(at, "%q must be one top-level directory of /kratix/output (like platform), not a path", dir)
+	case c == "/":
+		if key := at.String(); !s.warned[key] {
+			s.warned[key] = true
+			s.k.Warnf(at, "%q names all of /kratix/output: Kratix ships every file in this group and again in the default group", dir)
+		}
+	}
+	return c, nil
+}
+
+// Add merges selectors into the file: an entry for a directory already there (however it is
+// spelled) gets its labels merged, a label with another value being an error, not an override;
+// a new directory is appended. Entries and labels not changed keep their bytes, and what an
+// earlier stage wrote keeps the value Kratix read. Directories must exist in the output when the
+// run ends; the run checks that.
 func (s *Selectors) Add(sels ...Selector) error {
+	if s.warned == nil {
+		s.warned = map[string]bool{}
+	}
+	var errs []error
+	adds := make([]Selector, 0, len(sels))
+	for _, a := range sels {
+		dir, err := s.cleanDirectory(a.Directory, Location{File: SelectorsFile, Path: "directory"})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(a.MatchLabels) == 0 {
+			errs = append(errs, Errorf(Location{File: SelectorsFile, Path: "matchLabels"}, "is empty: every selector needs at least one label"))
+			continue
+		}
+		adds = append(adds, Selector{Directory: dir, MatchLabels: a.MatchLabels})
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	m, err := s.k.readMeta(SelectorsFile)
 	if err != nil {
 		return err
 	}
-	doc, root := m.first()
-	cur, err := parseSelectors(root)
+	raw, _, err := s.current(m)
 	if err != nil {
 		return err
 	}
-	add := append([]Selector(nil), sels...)
-	for i := range add {
-		add[i].MatchLabels = copyLabels(add[i].MatchLabels)
+	want := make([]Selector, len(raw), len(raw)+len(adds))
+	for i, e := range raw {
+		want[i] = Selector{Directory: e.Directory, MatchLabels: copyLabels(e.MatchLabels)}
 	}
-	if err := checkSelectors(add); err != nil {
-		return err
-	}
-	var errs []error
-	for _, a := range add {
-		merged := false
-		for i := range cur {
-			if cur[i].Directory != a.Directory {
+	for _, a := range adds {
+		j := 0
+		for j < len(want) && defaultGroup(path.Clean(want[j].Directory)) != a.Directory {
+			j++
+		}
+		if j == len(want) {
+			want = append(want, Selector{Directory: a.Directory, MatchLabels: copyLabels(a.MatchLabels)})
+			continue
+		}
+		for _, k := range sortedKeys(a.MatchLabels) {
+			if old, ok := want[j].MatchLabels[k]; ok && old != a.MatchLabels[k] {
+				errs = append(errs, Errorf(m.at(fieldpath.Path{fieldpath.Index(j), fieldpath.Key("matchLabels"), fieldpath.Key(k)}), "is %q (written by an earlier stage); refusing to change it to %q", old, a.MatchLabels[k]))
 				continue
 			}
-			merged = true
-			for _, k := range sortedKeys(a.MatchLabels) {
-				if old, ok := cur[i].MatchLabels[k]; ok && old != a.MatchLabels[k] {
-					errs = append(errs, Errorf(Location{File: SelectorsFile, Path: fmt.Sprintf("[%d].matchLabels.%s", i, k)}, "is %q (written by an earlier stage); refusing to change it to %q", old, a.MatchLabels[k]))
-					continue
-				}
-				cur[i].MatchLabels[k] = a.MatchLabels[k]
-			}
-		}
-		if !merged {
-			cur = append(cur, a)
-		}
-		if a.Directory != "" {
-			if s.added == nil {
-				s.added = map[string]bool{}
-			}
-			s.added[a.Directory] = true
+			want[j].MatchLabels[k] = a.MatchLabels[k]
 		}
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	list := make([]any, len(cur))
-	for i, c := range cur {
-		e := map[string]any{"matchLabels": c.MatchLabels}
-		if c.Directory != "" {
-			e["directory"] = c.Directory
+	if reflect.DeepEqual(raw, want) {
+		return nil
+	}
+	return m.write(want, readSelectorsYAML, selectorsEdit(raw, want, true), selectorsEdit(raw, want, false))
+}
+
+func defaultGroup(cleaned string) string {
+	if cleaned == "." {
+		return ""
+	}
+	return cleaned
+}
+
+// selectorsEdit appends new entries and, labelwise, adds the new labels of an existing entry one
+// by one, or else writes each changed entry whole.
+func selectorsEdit(raw, want []Selector, labelwise bool) edit {
+	entry := func(s Selector) map[string]any {
+		e := map[string]any{"matchLabels": s.MatchLabels}
+		if s.Directory != "" {
+			e["directory"] = s.Directory
 		}
-		list[i] = e
+		return e
 	}
-	if doc == nil {
-		return Errorf(Location{File: SelectorsFile}, "internal error: no document")
+	return func(root yamldoc.Node) error {
+		if !root.Exists() || root.Kind() == yamldoc.ScalarKind && root.Tag() == "!!null" {
+			list := make([]any, len(want))
+			for i, s := range want {
+				list[i] = entry(s)
+			}
+			return root.Set("", list)
+		}
+		for i, s := range want {
+			at := fieldpath.Path{fieldpath.Index(i)}
+			switch {
+			case i < len(raw) && reflect.DeepEqual(raw[i], s):
+				continue
+			case i < len(raw) && labelwise:
+				for _, k := range sortedKeys(s.MatchLabels) {
+					if old, ok := raw[i].MatchLabels[k]; ok && old == s.MatchLabels[k] {
+						continue
+					}
+					if err := root.SetPath(at.Child(fieldpath.Key("matchLabels"), fieldpath.Key(k)), s.MatchLabels[k]); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := root.SetPath(at, entry(s)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if err := doc.Root().Set("", list); err != nil {
-		return err
-	}
-	return m.save()
 }
 
 func copyLabels(m map[string]string) map[string]string {
@@ -207,28 +280,104 @@ func copyLabels(m map[string]string) map[string]string {
 	return out
 }
 
-// CheckDirectories verifies that every directory named by a selector this run added exists in
-// the output: the work-writer fails the pipeline otherwise. Stage.Execute calls it at the end of
-// a run.
+// CheckDirectories checks output/ the way the work-writer will walk it when the pipeline ends,
+// whatever stage wrote what: every directory a selector names exists there, and no symlink
+// breaks the walk (the work-writer reads a symlink as a file, so a link to a directory or a
+// dangling link fails it; a link out of output/ would ship a file from elsewhere, which stagekit
+// refuses on purpose). The work-writer does not walk output/ in a delete workflow, nor when
+// workflow control suspends or retries the pipeline; neither does this. Stage.Execute calls it
+// at the end of a run.
 func (s *Selectors) CheckDirectories() error {
-	dirs := make([]string, 0, len(s.added))
-	for d := range s.added {
-		dirs = append(dirs, d)
+	if s.k.Env.IsDelete() {
+		return nil
 	}
-	sort.Strings(dirs)
+	m, err := s.k.readMeta(SelectorsFile)
+	if err != nil {
+		return err
+	}
+	_, sels, err := s.current(m)
+	if err != nil {
+		return err
+	}
+	ctl, err := s.k.Control.Read()
+	if err != nil {
+		return err
+	}
+	if ctl.Suspend || ctl.Retry {
+		return nil
+	}
+	root, err := fsys.Resolve(s.k.FS, "output", "output")
+	if err != nil {
+		return err
+	}
+	top, err := s.k.FS.ReadDir(root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Errorf(Location{File: "output"}, "cannot read: %v", unwrapPath(err))
+	}
 	var errs []error
-	for _, d := range dirs {
-		name := "output/" + d
-		real, err := fsys.Resolve(s.k.FS, "output", name)
-		if err == nil {
-			var fi fs.FileInfo
-			if fi, err = s.k.FS.Lstat(real); err == nil && !fi.IsDir() {
-				err = fmt.Errorf("is not a directory")
-			}
+	for i, sel := range sels {
+		if sel.Directory == "" || sel.Directory == "/" {
+			continue
 		}
-		if err != nil {
-			errs = append(errs, Errorf(Location{File: SelectorsFile}, "directory %q has no /kratix/output/%s: write files there or drop the selector (the work-writer fails on a missing directory)", d, d))
+		found := false
+		for _, e := range top {
+			found = found || e.Name() == sel.Directory && (e.IsDir() || e.Type()&fs.ModeSymlink != 0)
+		}
+		if !found {
+			errs = append(errs, Errorf(m.at(fieldpath.Path{fieldpath.Index(i), fieldpath.Key("directory")}), "%q has no /kratix/output/%s: write files there or drop the selector (the work-writer fails on a missing directory)", sel.Directory, sel.Directory))
 		}
 	}
+	errs = append(errs, s.walkOutput(root, "output", top)...)
 	return errors.Join(errs...)
+}
+
+// walkOutput finds the symlinks that break the work-writer's walk under dir (shown as shown).
+func (s *Selectors) walkOutput(dir, shown string, entries []fs.DirEntry) []error {
+	var errs []error
+	for _, e := range entries {
+		if fsys.IsTemp(e.Name()) {
+			continue
+		}
+		name, real := shown+"/"+e.Name(), dir+"/"+e.Name()
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			if err := s.checkLink(name); err != nil {
+				errs = append(errs, err)
+			}
+		case e.IsDir():
+			sub, err := s.k.FS.ReadDir(real)
+			if err != nil {
+				// A name the SDK cannot address (a backslash in it) is no problem for Kratix.
+				if !errors.Is(err, fs.ErrInvalid) {
+					errs = append(errs, Errorf(Location{File: name}, "cannot read: %v", unwrapPath(err)))
+				}
+				continue
+			}
+			errs = append(errs, s.walkOutput(real, name, sub)...)
+		}
+	}
+	return errs
+}
+
+func (s *Selectors) checkLink(name string) error {
+	real, err := fsys.Resolve(s.k.FS, "output", name)
+	var esc *fsys.EscapeError
+	switch {
+	case errors.As(err, &esc):
+		return Errorf(Location{File: name}, "symlink resolves to %s, outside /kratix/output: Kratix would ship that file, so stagekit refuses a link out of the output on purpose", esc.Target)
+	case errors.Is(err, fs.ErrInvalid):
+		return nil
+	case err != nil:
+		return Errorf(Location{File: name}, "%v", unwrapPath(err))
+	}
+	fi, err := s.k.FS.Lstat(real)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Errorf(Location{File: name}, "dangling symlink: the work-writer fails when it reads it; remove it or point it at a file")
+	case err != nil:
+		return Errorf(Location{File: name}, "cannot read: %v", unwrapPath(err))
+	case fi.IsDir():
+		return Errorf(Location{File: name}, "symlink to a directory: the work-writer reads every symlink as a file and fails on this one (is a directory); put the files in output/ instead of linking their directory")
+	}
+	return nil
 }

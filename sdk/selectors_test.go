@@ -22,24 +22,35 @@ func TestSelectorsRead(t *testing.T) {
 				{Directory: "bar", MatchLabels: map[string]string{"a": "b"}}, {Directory: "baz", MatchLabels: map[string]string{"a": "b"}}}, ""},
 		{"\".\" is the default group", ptr("- directory: .\n  matchLabels: {a: b}\n"), []Selector{{MatchLabels: map[string]string{"a": "b"}}}, ""},
 		{"scalar label values become strings, unknown keys are ignored",
-			ptr("- matchLabels: {n: 3, b: true, f: 1.5}\n  weight: 4\n"),
-			[]Selector{{MatchLabels: map[string]string{"n": "3", "b": "true", "f": "1.5"}}}, ""},
+			ptr("- matchLabels: {num: 3, b: true, f: 1.5, yes: on, nil: null}\n  weight: 4\n"),
+			[]Selector{{MatchLabels: map[string]string{"num": "3", "b": "true", "f": "1.5", "true": "true", "nil": ""}}}, ""},
+		{"foo//, foo/. and foo/../bar are cleaned to one segment; a\\b is one segment on Linux",
+			ptr("- directory: foo//\n  matchLabels: {a: b}\n- directory: bar/.\n  matchLabels: {a: b}\n- directory: x/../baz\n  matchLabels: {a: b}\n- directory: a\\b\n  matchLabels: {a: b}\n"),
+			[]Selector{{Directory: "foo", MatchLabels: map[string]string{"a": "b"}}, {Directory: "bar", MatchLabels: map[string]string{"a": "b"}},
+				{Directory: "baz", MatchLabels: map[string]string{"a": "b"}}, {Directory: `a\b`, MatchLabels: map[string]string{"a": "b"}}}, ""},
+		{"a duplicate key's last value counts; a second document is never parsed",
+			ptr("- matchLabels: {a: b}\n  matchLabels: {c: d}\n---\n: : [\n"), []Selector{{MatchLabels: map[string]string{"c": "d"}}}, ""},
+		{"merge keys are merged", ptr("- matchLabels:\n    <<: {a: b}\n    c: d\n"), []Selector{{MatchLabels: map[string]string{"a": "b", "c": "d"}}}, ""},
+		{"a label value that is a map is refused", ptr("- matchLabels:\n    a: {b: c}\n"), nil,
+			"metadata/destination-selectors.yaml:2: [0].matchLabels.a: a label value must be a string (a number, boolean or null becomes one), got a map"},
+		{"a label value that is a list is refused", ptr("- matchLabels: {a: [b]}\n"), nil,
+			"metadata/destination-selectors.yaml:1: [0].matchLabels.a: a label value must be a string (a number, boolean or null becomes one), got a list"},
+		{".. passes the work-writer but leaves /kratix/output: refused on purpose", ptr("- directory: foo/../..\n  matchLabels: {a: b}\n"), nil,
+			`metadata/destination-selectors.yaml:1: [0].directory: "foo/../.." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`},
 		{"a map instead of a list", ptr("matchLabels: {a: b}\n"), nil,
 			"metadata/destination-selectors.yaml:1: is a map; the work-writer needs a list of selectors (- matchLabels: {...})"},
-		{"no matchLabels", ptr("- directory: foo\n"), []Selector{{Directory: "foo"}},
-			"metadata/destination-selectors.yaml: [0]: has no matchLabels: every selector needs at least one label"},
-		{"empty matchLabels", ptr("- matchLabels: {}\n"), []Selector{{MatchLabels: map[string]string{}}},
-			"metadata/destination-selectors.yaml: [0]: has no matchLabels: every selector needs at least one label"},
-		{"foo/bar is more than one segment", ptr("- directory: foo/bar\n  matchLabels: {a: b}\n"), []Selector{{Directory: "foo/bar", MatchLabels: map[string]string{"a": "b"}}},
-			`metadata/destination-selectors.yaml: [0]: directory "foo/bar" must be one top-level directory of /kratix/output (like platform), not a path`},
-		{"/foo is absolute", ptr("- directory: /foo\n  matchLabels: {a: b}\n"), []Selector{{Directory: "/foo", MatchLabels: map[string]string{"a": "b"}}},
-			`metadata/destination-selectors.yaml: [0]: directory "/foo" must be one top-level directory of /kratix/output (like platform), not a path`},
-		{"the same directory twice, in two spellings", ptr("- directory: foo\n  matchLabels: {a: b}\n- directory: ./foo/\n  matchLabels: {c: d}\n"),
-			[]Selector{{Directory: "foo", MatchLabels: map[string]string{"a": "b"}}, {Directory: "foo", MatchLabels: map[string]string{"c": "d"}}},
-			`metadata/destination-selectors.yaml: [1]: names directory "foo" again (already in entry [0]): the work-writer allows one entry per directory`},
-		{"two default entries", ptr("- matchLabels: {a: b}\n- directory: \"\"\n  matchLabels: {c: d}\n"),
-			[]Selector{{MatchLabels: map[string]string{"a": "b"}}, {MatchLabels: map[string]string{"c": "d"}}},
-			`metadata/destination-selectors.yaml: [1]: names the default group (no directory) again (already in entry [0]): the work-writer allows one entry per directory`},
+		{"no matchLabels", ptr("- directory: foo\n"), nil,
+			"metadata/destination-selectors.yaml:1: [0]: has no matchLabels: every selector needs at least one label"},
+		{"empty matchLabels", ptr("- matchLabels: {}\n"), nil,
+			"metadata/destination-selectors.yaml:1: [0]: has no matchLabels: every selector needs at least one label"},
+		{"foo/bar is more than one segment", ptr("- directory: foo/bar\n  matchLabels: {a: b}\n"), nil,
+			`metadata/destination-selectors.yaml:1: [0].directory: "foo/bar" must be one top-level directory of /kratix/output (like platform), not a path`},
+		{"/foo is absolute", ptr("- directory: /foo\n  matchLabels: {a: b}\n"), nil,
+			`metadata/destination-selectors.yaml:1: [0].directory: "/foo" must be one top-level directory of /kratix/output (like platform), not a path`},
+		{"the same directory twice, in two spellings", ptr("- directory: foo\n  matchLabels: {a: b}\n- directory: ./foo/\n  matchLabels: {c: d}\n"), nil,
+			`metadata/destination-selectors.yaml:3: [1]: names directory "foo" again (already in entry [0]): the work-writer allows one entry per directory`},
+		{"two default entries", ptr("- matchLabels: {a: b}\n- directory: \"\"\n  matchLabels: {c: d}\n"), nil,
+			`metadata/destination-selectors.yaml:2: [1]: names the default group (no directory) again (already in entry [0]): the work-writer allows one entry per directory`},
 		{"an entry that is not a map", ptr("- a\n"), nil,
 			"metadata/destination-selectors.yaml:1: [0]: must be a map with matchLabels, got a scalar"},
 	}
@@ -78,14 +89,34 @@ func TestSelectorsAdd(t *testing.T) {
 		{"a new directory is appended after an earlier stage's entries",
 			"- matchLabels:\n    environment: dev\n", []Selector{{Directory: "db", MatchLabels: map[string]string{"tier": "db"}}},
 			"- matchLabels:\n    environment: dev\n- directory: db\n  matchLabels:\n    tier: db\n", ""},
+		{"a shell stage's yes and on keep their bytes and the value Kratix read, \"true\"",
+			"- matchLabels: {a: yes, b: on}\n", []Selector{{MatchLabels: map[string]string{"a": "true", "c": "d"}}},
+			"- matchLabels: {a: yes, b: on, c: d}\n", ""},
+		{"changing a label Kratix read as \"true\" is a conflict",
+			"- matchLabels: {a: yes}\n", []Selector{{MatchLabels: map[string]string{"a": "yes"}}},
+			"- matchLabels: {a: yes}\n", `metadata/destination-selectors.yaml:1: [0].matchLabels.a: is "true" (written by an earlier stage); refusing to change it to "yes"`},
+		{"a merge key stays a merge key, not a label \"<<\"",
+			"- matchLabels:\n    <<: {a: b}\n", []Selector{{MatchLabels: map[string]string{"c": "d"}}},
+			"- matchLabels:\n    <<: {a: b}\n    c: d\n", ""},
+		{"entries the merge does not change keep their bytes, comments included",
+			"- matchLabels: {env: dev}   # one\n- directory: ./db/\n  matchLabels: {tier: db}   # two\n", []Selector{{Directory: "db", MatchLabels: map[string]string{"zone": "a"}}, {Directory: "x", MatchLabels: map[string]string{"e": "f"}}},
+			"- matchLabels: {env: dev}   # one\n- directory: ./db/\n  matchLabels: {tier: db, zone: a}   # two\n- directory: x\n  matchLabels:\n    e: f\n", ""},
+		{"a second document that does not parse is kept and never read",
+			"- matchLabels: {a: b}\n---\n: : [\n", []Selector{{MatchLabels: map[string]string{"c": "d"}}},
+			"- matchLabels: {a: b, c: d}\n---\n: : [\n", ""},
+		{"an entry whose labels are an alias is rewritten whole; the anchored entry keeps its labels",
+			"- matchLabels: &l {a: b}\n- directory: x\n  matchLabels: *l\n", []Selector{{Directory: "x", MatchLabels: map[string]string{"c": "d"}}},
+			"- matchLabels: &l {a: b}\n- directory: x\n  matchLabels:\n    a: b\n    c: d\n", ""},
+		{".. is refused on purpose", "", []Selector{{Directory: "..", MatchLabels: dev}}, "",
+			`metadata/destination-selectors.yaml: directory: ".." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`},
 		{"a conflicting label is refused, the file untouched",
 			"- matchLabels:\n    environment: dev\n", []Selector{{MatchLabels: map[string]string{"environment": "prod"}}},
 			"- matchLabels:\n    environment: dev\n",
-			`metadata/destination-selectors.yaml: [0].matchLabels.environment: is "dev" (written by an earlier stage); refusing to change it to "prod"`},
+			`metadata/destination-selectors.yaml:2: [0].matchLabels.environment: is "dev" (written by an earlier stage); refusing to change it to "prod"`},
 		{"an invalid selector is refused", "", []Selector{{Directory: "a/b", MatchLabels: dev}}, "",
-			`metadata/destination-selectors.yaml: [0]: directory "a/b" must be one top-level directory of /kratix/output (like platform), not a path`},
+			`metadata/destination-selectors.yaml: directory: "a/b" must be one top-level directory of /kratix/output (like platform), not a path`},
 		{"an empty matchLabels is refused", "", []Selector{{Directory: "a"}}, "",
-			"metadata/destination-selectors.yaml: [0]: has no matchLabels: every selector needs at least one label"},
+			"metadata/destination-selectors.yaml: matchLabels: is empty: every selector needs at least one label"},
 		{"an invalid file left by an earlier stage is reported, not overwritten", "environment: dev\n", []Selector{{MatchLabels: dev}}, "environment: dev\n",
 			"metadata/destination-selectors.yaml:1: is a map; the work-writer needs a list of selectors (- matchLabels: {...})"},
 	}
@@ -136,9 +167,9 @@ func TestSelectorDirectoriesMustExistAtTheEnd(t *testing.T) {
 	}{
 		{"the directory holds a file: fine", "platform/x.yaml", nil, ExitOK},
 		{"the directory is missing: the run fails naming it", "other.yaml",
-			[]string{`metadata/destination-selectors.yaml: directory "platform" has no /kratix/output/platform: write files there or drop the selector (the work-writer fails on a missing directory)`}, ExitRuleBroken},
+			[]string{`metadata/destination-selectors.yaml:1: [0].directory: "platform" has no /kratix/output/platform: write files there or drop the selector (the work-writer fails on a missing directory)`}, ExitRuleBroken},
 		{"a file named like the directory is not a directory", "platform",
-			[]string{`metadata/destination-selectors.yaml: directory "platform" has no /kratix/output/platform: write files there or drop the selector (the work-writer fails on a missing directory)`}, ExitRuleBroken},
+			[]string{`metadata/destination-selectors.yaml:1: [0].directory: "platform" has no /kratix/output/platform: write files there or drop the selector (the work-writer fails on a missing directory)`}, ExitRuleBroken},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
@@ -158,6 +189,81 @@ func TestSelectorDirectoriesMustExistAtTheEnd(t *testing.T) {
 			}
 			if res.ExitCode != tc.code {
 				t.Errorf("exit %d, want %d", res.ExitCode, tc.code)
+			}
+		})
+	}
+}
+
+func TestTheRunEndsWithTheWorkWritersChecks(t *testing.T) {
+	const platform = "- matchLabels: {a: b}\n- directory: platform\n  matchLabels: {e: p}\n"
+	tests := []struct {
+		reason string
+		files  map[string]string // the kratix directory before a run that changes nothing
+		links  map[string]string // symlink name -> target
+		env    map[string]string
+		want   []string
+	}{
+		{reason: "a directory an earlier stage named fails the run when it is missing, although this stage never touched the selectors",
+			files: map[string]string{SelectorsFile: platform, "output/a.yaml": "a: 1\n"},
+			want:  []string{`metadata/destination-selectors.yaml:2: [1].directory: "platform" has no /kratix/output/platform: write files there or drop the selector (the work-writer fails on a missing directory)`}},
+		{reason: "the directory exists: fine",
+			files: map[string]string{SelectorsFile: platform, "output/platform/a.yaml": "a: 1\n"}},
+		{reason: "a symlink to a directory anywhere in output/ fails Kratix's walk",
+			files: map[string]string{"output/real/a.yaml": "a: 1\n"},
+			links: map[string]string{"output/deep/er/link": "../../real"},
+			want:  []string{"output/deep/er/link: symlink to a directory: the work-writer reads every symlink as a file and fails on this one (is a directory); put the files in output/ instead of linking their directory"}},
+		{reason: "a selector's directory that is a symlink to a directory fails the walk too",
+			files: map[string]string{SelectorsFile: platform, "output/real/a.yaml": "a: 1\n"},
+			links: map[string]string{"output/platform": "real"},
+			want:  []string{"output/platform: symlink to a directory: the work-writer reads every symlink as a file and fails on this one (is a directory); put the files in output/ instead of linking their directory"}},
+		{reason: "a dangling symlink fails the walk",
+			links: map[string]string{"output/x.yaml": "missing.yaml"},
+			want:  []string{"output/x.yaml: dangling symlink: the work-writer fails when it reads it; remove it or point it at a file"}},
+		{reason: "a symlink out of output/ is refused on purpose",
+			files: map[string]string{ObjectFile: "kind: A\n"},
+			links: map[string]string{"output/obj.yaml": "../input/object.yaml"},
+			want:  []string{"output/obj.yaml: symlink resolves to /kratix/input/object.yaml, outside /kratix/output: Kratix would ship that file, so stagekit refuses a link out of the output on purpose"}},
+		{reason: "a symlink to a file inside output/ is shipped as that file: fine",
+			files: map[string]string{"output/a.yaml": "a: 1\n"},
+			links: map[string]string{"output/sub/b.yaml": "../a.yaml"}},
+		{reason: "suspended: the work-writer stops before it walks output/, and so does the check",
+			files: map[string]string{SelectorsFile: platform, ControlFile: "suspend: yes\n"},
+			links: map[string]string{"output/x.yaml": "missing.yaml"}},
+		{reason: "retrying, even after 0s: the same",
+			files: map[string]string{SelectorsFile: platform, ControlFile: "retryAfter: 0s\n"}},
+		{reason: "a delete workflow has no work-writer",
+			files: map[string]string{SelectorsFile: platform},
+			env:   map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "delete"}},
+		{reason: "a workflow-control.yaml Kratix cannot read fails the run",
+			files: map[string]string{ControlFile: "suspend: \"true\"\n"},
+			want:  []string{"metadata/workflow-control.yaml:1: suspend: want a boolean, got a string"}},
+		{reason: "selectors Kratix refuses fail the run even when suspended (the work-writer reads them first)",
+			files: map[string]string{SelectorsFile: "- directory: a/b\n  matchLabels: {a: b}\n", ControlFile: "suspend: true\n"},
+			want:  []string{`metadata/destination-selectors.yaml:1: [0].directory: "a/b" must be one top-level directory of /kratix/output (like platform), not a path`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			mem := pod(t, tc.files)
+			for name, target := range tc.links {
+				if err := mem.Symlink(target, name); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := tc.env
+			if env == nil {
+				env = map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure"}
+			}
+			st := Stage[struct{}]{Name: "s", Acts: []Workflow{ResourceConfigure, ResourceDelete}, Run: func(*Kratix, *struct{}) error { return nil }}
+			res := st.Execute(Invocation{FS: mem, Env: MapEnv(env)})
+			var got []string
+			for _, d := range res.Diagnostics {
+				got = append(got, d.String())
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("-want +got:\n%s", diff)
+			}
+			if wantCode := map[bool]int{true: ExitOK, false: ExitRuleBroken}[tc.want == nil]; res.ExitCode != wantCode {
+				t.Errorf("exit %d, want %d", res.ExitCode, wantCode)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -72,7 +73,7 @@ func TestStatusMerge(t *testing.T) {
 				return s.Merge(map[string]any{"conditions": []any{"Ready", map[string]any{"type": "Ready", "status": true}, map[string]any{"status": "True"}}})
 			},
 			wantErr: "metadata/status.yaml: conditions[0]: must be an object, got a string\n" +
-				"metadata/status.yaml: conditions[1].status: must be a string, got a boolean\n" +
+				"metadata/status.yaml: conditions[1].status: must be a string, got a boolean (an unquoted True, yes or on is a YAML boolean: quote it, like \"True\")\n" +
 				"metadata/status.yaml: conditions[2].type: is required: conditions are merged by type",
 		},
 		{
@@ -81,6 +82,70 @@ func TestStatusMerge(t *testing.T) {
 			merge:    func(s *Status) error { return s.Merge(map[string]any{"message": "ok", "extra": 1}) },
 			want:     "extra: 1\nmessage: ok\n",
 			warnings: []string{"metadata/status.yaml: extra: Kratix keeps only status.message in promise workflows; extra will be dropped"},
+		},
+		{
+			reason: "SetCondition on a status with no file creates the list",
+			merge:  func(s *Status) error { return s.SetCondition(Condition{Type: "Ready", Status: "True"}) },
+			want:   "conditions:\n- status: \"True\"\n  type: Ready\n",
+		},
+		{
+			reason: "SetCondition on a status without conditions creates the list",
+			before: "message: hi\n",
+			merge:  func(s *Status) error { return s.SetCondition(Condition{Type: "Ready", Status: "True"}) },
+			want:   "message: hi\nconditions:\n- status: \"True\"\n  type: Ready\n",
+		},
+		{
+			reason: "a null document is an empty status",
+			before: "null\n",
+			merge:  func(s *Status) error { return s.SetMessage("ok") },
+			want:   "message: ok\n",
+		},
+		{
+			reason: "keys a shell stage wrote keep their bytes and the value Kratix read (yes and on are booleans)",
+			before: "ready: yes   # shell\nmode: on\n",
+			merge:  func(s *Status) error { return s.SetMessage("ok") },
+			want:   "ready: yes   # shell\nmode: on\nmessage: ok\n",
+		},
+		{
+			reason: "a duplicate key's last value is what Kratix read: it is kept, the document rewritten whole with a warning",
+			before: "message: a\nmessage: b\n",
+			merge:  func(s *Status) error { return s.Set("ready", true) },
+			want:   "message: b\nready: true\n",
+			warnings: []string{`metadata/status.yaml: rewrote the first document whole, losing its comments and layout (line 2: duplicate key "message" (first defined at line 1)); ` +
+				"Kratix reads the values it read before, plus this change"},
+		},
+		{
+			reason:  "a kratix key an earlier stage wrote, even null, is refused: the status-writer would fail",
+			before:  "message: a\nkratix: null\n",
+			merge:   func(s *Status) error { return s.SetMessage("b") },
+			want:    "message: a\nkratix: null\n",
+			wantErr: "metadata/status.yaml:2: kratix: the kratix key belongs to Kratix: the status-writer fails the pipeline if a stage sets it",
+		},
+		{
+			reason:  "an earlier stage's unquoted status: True is a boolean the API server refuses",
+			before:  "conditions:\n  - type: Ready\n    status: True\n",
+			merge:   func(s *Status) error { return s.SetMessage("b") },
+			want:    "conditions:\n  - type: Ready\n    status: True\n",
+			wantErr: `metadata/status.yaml:3: conditions[0].status: must be a string, got a boolean (an unquoted True, yes or on is a YAML boolean: quote it, like "True")`,
+		},
+		{
+			reason:  "an int64 Kratix rounds beyond int64 (it reads numbers as 64-bit floats) is refused",
+			merge:   func(s *Status) error { return s.Set("observedGeneration", int64(math.MaxInt64)) },
+			wantErr: "metadata/status.yaml: observedGeneration: must be an integer within int64 range as Kratix reads it (a 64-bit float), got 9223372036854776000",
+		},
+		{
+			reason: "a lastTransitionTime that is not an RFC 3339 date-time is refused",
+			merge: func(s *Status) error {
+				return s.SetCondition(Condition{Type: "Ready", Status: "True", LastTransitionTime: "2024-01-01 10:00"})
+			},
+			wantErr: `metadata/status.yaml: conditions[0].lastTransitionTime: must be an RFC 3339 date-time like 2024-05-01T12:00:00Z, got "2024-01-01 10:00"`,
+		},
+		{
+			reason:   "a condition without a type left by an earlier stage is accepted with a warning; a new one is appended",
+			before:   "conditions:\n- status: \"True\"\n",
+			merge:    func(s *Status) error { return s.SetCondition(Condition{Type: "Ready", Status: "True"}) },
+			want:     "conditions:\n- status: \"True\"\n- status: \"True\"\n  type: Ready\n",
+			warnings: []string{"metadata/status.yaml:2: conditions[0]: has no type: Kratix drops such a condition when the object already has conditions"},
 		},
 		{
 			reason:  "a first document that is not a map is an error",
@@ -148,8 +213,9 @@ func TestStatusRead(t *testing.T) {
 	}{
 		{"a missing file is an empty map", nil, map[string]any{}, ""},
 		{"an empty file is an empty map", ptr(""), map[string]any{}, ""},
-		{"only the first document is read", ptr("message: a\nn: 3\n---\nmessage: b\n"), map[string]any{"message": "a", "n": int64(3)}, ""},
-		{"a scalar is an error", ptr("hello\n"), nil, "metadata/status.yaml:1: the first document is a scalar; Kratix needs a map"},
+		{"only the first document is read", ptr("message: a\ncount: 3\n---\nmessage: b\n"), map[string]any{"message": "a", "count": int64(3)}, ""},
+		{"keys and values are YAML 1.1: an unquoted n is false, yes is true", ptr("n: yes\n"), map[string]any{"false": true}, ""},
+		{"a scalar is an error", ptr("hello\n"), nil, "metadata/status.yaml:1: the first document is a scalar; Kratix needs a map (fix the stage that wrote it)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
