@@ -148,7 +148,7 @@ func ExampleSelectors_Read() {
 		"- directory: ./db/\n" +
 		"  matchLabels:\n" +
 		"    <<: {tier: db}\n"})
-	k := sdk.New(nil, fs, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), fs, sdk.Env{}, nil)
 	sels, _ := k.Selectors.Read()
 	for _, s := range sels {
 		fmt.Printf("%q %v\n", s.Directory, s.MatchLabels)
