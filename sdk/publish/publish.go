@@ -126,7 +126,7 @@ func WithConfig(ctx context.Context, cfg APIConfig, env sdk.Env, log *slog.Logge
 			return err
 		}
 		status, _ := obj["status"].(map[string]any)
-		obj["status"] = mergeStatus(status, gen)
+		obj["status"] = sdk.MergeStatus(status, gen)
 		body, err := json.Marshal(obj)
 		if err != nil {
 			return err
@@ -145,43 +145,6 @@ func WithConfig(ctx context.Context, cfg APIConfig, env sdk.Env, log *slog.Logge
 		}
 		return err
 	}
-}
-
-// mergeStatus applies Kratix's status-writer merge: top-level keys replace, conditions merge by
-// type (a new condition whose status did not change keeps its transition time).
-func mergeStatus(old, add map[string]any) map[string]any {
-	out := make(map[string]any, len(old)+len(add))
-	for k, v := range old {
-		out[k] = v
-	}
-	for k, v := range add {
-		if k != "conditions" {
-			out[k] = v
-			continue
-		}
-		existing, _ := out["conditions"].([]any)
-		merged := append([]any(nil), existing...)
-		for _, c := range v.([]any) {
-			cm := c.(map[string]any)
-			replaced := false
-			for i, e := range merged {
-				em, ok := e.(map[string]any)
-				if !ok || em["type"] != cm["type"] {
-					continue
-				}
-				if cm["lastTransitionTime"] == nil && em["status"] == cm["status"] && em["lastTransitionTime"] != nil {
-					cm["lastTransitionTime"] = em["lastTransitionTime"]
-				}
-				merged[i], replaced = cm, true
-				break
-			}
-			if !replaced {
-				merged = append(merged, cm)
-			}
-		}
-		out["conditions"] = merged
-	}
-	return out
 }
 
 func objectURL(host string, env sdk.Env) (string, error) {
