@@ -40,7 +40,7 @@ func TestMakeDemoTellsTheFleetStory(t *testing.T) {
 	for _, want := range []string{
 		"3 requests: 3 changed, 0 unchanged, 0 failed; 3 files differ", // every VM gets the enforced tags
 		`+        "kratix.io/request-name": "vm-1",`,
-		`-        "managed-by": "someone-else",`, // the enforced tag wins over the request's
+		`-        "managed-by": "someone-else",`,                       // the enforced tag wins over the request's
 		"2 requests: 2 changed, 0 unchanged, 0 failed; 4 files differ", // every app gets two replicas
 		"+  replicas: 2",
 	} {

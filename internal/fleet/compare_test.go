@@ -77,7 +77,7 @@ func TestCompareWithholdsSecretValues(t *testing.T) {
 	}
 	for _, line := range []string{
 		"-  mode: fast", "+  mode: safe", // the ConfigMap's data is shown
-		"+    tier: db",                                                      // the Secret's metadata is shown
+		"+    tier: db",                                                       // the Secret's metadata is shown
 		"-  password: (secret value)", "+  password: (secret value, changed)", // a changed value is a changed line
 		"+  token: (secret value)", "   user: (secret value)",
 	} {

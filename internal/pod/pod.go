@@ -396,4 +396,3 @@ func (pr PipelineResult) OutputNames() []string {
 	sort.Strings(names)
 	return names
 }
-
