@@ -2,11 +2,11 @@ package pod
 
 import "strings"
 
-// expand replaces $(NAME) references the way the kubelet does in a container's env values,
+// Expand replaces $(NAME) references the way the kubelet does in a container's env values,
 // command and args: a name defined before is replaced by its value, "$$" is a literal "$", and
 // anything else (an unknown name, an unclosed "$(") is kept as written. Any name counts, not only
 // KRATIX_* (the SDK expands only those, for local runs where no kubelet did): this is the pod.
-func expand(s string, vars map[string]string) string {
+func Expand(s string, vars map[string]string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}

@@ -321,7 +321,7 @@ func (w *Workflow) container(c promise.Container, kratix []EnvVar) (Container, e
 		out.Env = append(out.Env, e)
 	}
 	for _, e := range c.Env {
-		v := expand(e.Value, vars)
+		v := Expand(e.Value, vars)
 		if e.From != "" {
 			given, ok := w.Values[e.Name]
 			if !ok {
@@ -333,10 +333,10 @@ func (w *Workflow) container(c promise.Container, kratix []EnvVar) (Container, e
 		out.Env = append(out.Env, EnvVar{e.Name, v})
 	}
 	for _, s := range c.Command {
-		out.Command = append(out.Command, expand(s, vars))
+		out.Command = append(out.Command, Expand(s, vars))
 	}
 	for _, s := range c.Args {
-		out.Args = append(out.Args, expand(s, vars))
+		out.Args = append(out.Args, Expand(s, vars))
 	}
 	return out, nil
 }

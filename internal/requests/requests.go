@@ -4,6 +4,8 @@
 package requests
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/stagekit/stagekit/internal/promise"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
+	"sigs.k8s.io/yaml"
 )
 
 // PromiseLabel is the label Kratix keeps on every request: the name of its Promise.
@@ -72,9 +75,20 @@ func Load(paths []string, stdin io.Reader, p *promise.Promise) (Set, error) {
 			if d.Empty() {
 				continue
 			}
-			for _, n := range objects(d.Root()) {
-				obj, err := n.GetMap("")
-				if err != nil {
+			value, err := decode(d.Source())
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s:%d: does not read as kubectl reads YAML", f, d.Line()))
+				continue
+			}
+			nodes := objects(d.Root())
+			values := objectValues(value)
+			if len(nodes) != len(values) {
+				errs = append(errs, fmt.Errorf("%s:%d: the document's items do not read alike in YAML 1.1 and 1.2", f, d.Line()))
+				continue
+			}
+			for i, n := range nodes {
+				obj, ok := values[i].(map[string]any)
+				if !ok {
 					errs = append(errs, fmt.Errorf("%s:%d: not an object", f, n.Line()))
 					continue
 				}
@@ -103,11 +117,62 @@ func Load(paths []string, stdin io.Reader, p *promise.Promise) (Set, error) {
 	return set, errors.Join(errs...)
 }
 
+// decode reads a document's values as kubectl does before sending it to the API server: YAML
+// 1.1 through sigs.k8s.io/yaml (yes and on are booleans, << merges), then JSON numbers as
+// apimachinery keeps them (int64 when integral and in range, float64 otherwise).
+func decode(src []byte) (any, error) {
+	j, err := yaml.YAMLToJSON(src)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return numbers(v), nil
+}
+
+func numbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = numbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = numbers(e)
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	}
+	return v
+}
+
+// objectValues mirrors objects on decoded values.
+func objectValues(v any) []any {
+	m, _ := v.(map[string]any)
+	kind, _ := m["kind"].(string)
+	if items, ok := m["items"].([]any); ok && strings.HasSuffix(kind, "List") {
+		var out []any
+		for _, it := range items {
+			out = append(out, objectValues(it)...)
+		}
+		return out
+	}
+	return []any{v}
+}
+
 // objects are the objects of a document: the items of a List, or the document itself.
 func objects(root yamldoc.Node) []yamldoc.Node {
 	kind, _ := root.GetString("kind")
 	items, err := root.Lookup("items")
-	if strings.HasSuffix(kind, "List") && err == nil && items.Exists() {
+	if strings.HasSuffix(kind, "List") && err == nil && items.Kind() == yamldoc.SeqKind {
 		var out []yamldoc.Node
 		for i := 0; i < items.Len(); i++ {
 			out = append(out, objects(items.Item(i))...)
