@@ -68,7 +68,7 @@ demo:
 	@echo
 	@$(call demo_run,fleet diff --from examples/app-replicas/promise.yaml --to examples/app-replicas/promise-v2.yaml --requests examples/app-replicas/requests.yaml --exec registry.example.com/platform/custom-stage:v1=$(BIN)/custom-stage)
 
-# Images for every stage and platform (CONTAINER_TOOL=docker|podman, BASE_IMAGE, REGISTRY, VERSION).
+# Images for every stage and the stagekit command, every platform (CONTAINER_TOOL=docker|podman, BASE_IMAGE, REGISTRY, VERSION).
 images:
 	CONTAINER_TOOL=$(CONTAINER_TOOL) REGISTRY=$(REGISTRY) VERSION=$(VERSION) BASE_IMAGE=$(BASE_IMAGE) PLATFORMS="$(PLATFORMS)" ./scripts/images.sh
 
