@@ -38,15 +38,16 @@ func fleetDiffCommand(args []string, io IO) int {
 	var rf runFlags
 	var from, to, output, shard string
 	var reqPaths []string
-	var exitCode bool
+	var exitCode, quiet bool
 	jobs := io.NumCPU
 	f.str("from", "", "OLD.yaml", "the Promise as it is", &from)
 	f.str("to", "", "NEW.yaml", "the Promise as it will be", &to)
 	f.list("requests", "PATH", "a file or directory of requests, - for stdin (repeatable; arguments count too)", &reqPaths)
 	f.str("output", "o", "FORMAT", "text (default), json or markdown", &output)
 	f.boolean("exit-code", "exit 1 when something changed, 0 when nothing did", &exitCode)
-	f.integer("jobs", "N", fmt.Sprintf("requests run at once (default the number of CPUs, %d here)", io.NumCPU), &jobs)
+	f.integer("jobs", "N", "requests run at once (default: the number of CPUs)", &jobs)
 	f.str("shard", "", "I/N", "run only shard I (from 0) of N, by a stable hash of namespace/name; join the JSON reports with fleet merge", &shard)
+	f.boolean("quiet", "no notes on stderr (documents of other kinds left out...), for logs that mix stderr into the report", &quiet)
 	rf.register(f)
 	usage := func(w ioWriter) { fleetDiffUsage(w, f) }
 	pos, err := f.parse(args)
@@ -87,7 +88,7 @@ func fleetDiffCommand(args []string, io IO) int {
 			return fail(io, "fleet diff", err, usage)
 		}
 	}
-	if promises[0].Name != promises[1].Name {
+	if promises[0].Name != promises[1].Name && !quiet {
 		fmt.Fprintf(io.Stderr, "stagekit fleet diff: note: the Promises have different names (%s, %s)\n", promises[0].Name, promises[1].Name)
 	}
 	d := &fleet.Diff{Jobs: jobs, Shard: sh}
@@ -111,7 +112,7 @@ func fleetDiffCommand(args []string, io IO) int {
 	if err != nil {
 		return fail(io, "fleet diff", err, usage)
 	}
-	if set.Other > 0 {
+	if set.Other > 0 && !quiet {
 		fmt.Fprintf(io.Stderr, "stagekit fleet diff: left out %s of other kinds than %s.%s\n", plural(set.Other, "document"), promises[1].API.Kind, promises[1].API.Group)
 	}
 	d.Requests = set.Requests
