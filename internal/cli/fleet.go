@@ -65,8 +65,7 @@ func fleetDiffCommand(args []string, io IO) int {
 	if jobs < 1 {
 		problems = append(problems, fmt.Sprintf("--jobs %d: want at least 1", jobs))
 	}
-	out, err := fleet.NewWriter(output, io.Stdout)
-	if err != nil {
+	if _, err := fleet.NewWriter(output, io.Stdout); err != nil {
 		problems = append(problems, err.Error())
 	}
 	var sh *fleet.Shard
@@ -118,7 +117,7 @@ func fleetDiffCommand(args []string, io IO) int {
 	d.Requests = set.Requests
 	selected := d.Selected()
 	buf := bufio.NewWriterSize(io.Stdout, 64<<10)
-	out, _ = fleet.NewWriter(output, buf)
+	out, _ := fleet.NewWriter(output, buf)
 	if err := out.Begin(d.Header(), len(selected)); err != nil {
 		return fail(io, "fleet diff", err, usage)
 	}

@@ -272,17 +272,11 @@ func writeHunk(out *strings.Builder, x, y []string, ops []op) {
 // left out, and an empty range names the line before it.
 func hunkRange(first, count int, ops []op, old bool) string {
 	if count == 0 {
-		// the line before the hunk: the index of the first op on the other side is the position
-		before := 0
-		for _, o := range ops {
-			if old {
-				before = o.i
-			} else {
-				before = o.j
-			}
-			break
+		// An empty side names the line before the hunk: the position of its first op there.
+		if old {
+			return fmt.Sprintf("%d,0", ops[0].i)
 		}
-		return fmt.Sprintf("%d,0", before)
+		return fmt.Sprintf("%d,0", ops[0].j)
 	}
 	if count == 1 {
 		return fmt.Sprint(first + 1)
