@@ -62,21 +62,21 @@ Run "stagekit <command> --help" for a command's flags. Manual: cmd/stagekit/READ
 `
 
 // Main runs the command line and returns the exit code.
-func Main(args []string, io IO) int {
-	if io.Getenv == nil {
-		io.Getenv = func(string) string { return "" }
+func Main(args []string, sys IO) int {
+	if sys.Getenv == nil {
+		sys.Getenv = func(string) string { return "" }
 	}
-	if io.NumCPU < 1 {
-		io.NumCPU = 1
+	if sys.NumCPU < 1 {
+		sys.NumCPU = 1
 	}
 	if len(args) == 0 {
-		fmt.Fprint(io.Stderr, mainUsage)
+		fmt.Fprint(sys.Stderr, mainUsage)
 		return ExitError
 	}
 	var err error
 	switch args[0] {
 	case "run":
-		return runCommand(args[1:], io)
+		return runCommand(args[1:], sys)
 	case "fleet":
 		if len(args) < 2 {
 			err = usagef("fleet: want a subcommand: diff or merge")
@@ -84,21 +84,21 @@ func Main(args []string, io IO) int {
 		}
 		switch args[1] {
 		case "diff":
-			return fleetDiffCommand(args[2:], io)
+			return fleetDiffCommand(args[2:], sys)
 		case "merge":
-			return fleetMergeCommand(args[2:], io)
+			return fleetMergeCommand(args[2:], sys)
 		}
 		err = usagef("fleet %s: unknown subcommand (want diff or merge)", args[1])
 	case "version", "--version":
-		fmt.Fprintln(io.Stdout, "stagekit", Version)
+		fmt.Fprintln(sys.Stdout, "stagekit", Version)
 		return ExitOK
 	case "help", "-h", "--help":
-		fmt.Fprint(io.Stdout, mainUsage)
+		fmt.Fprint(sys.Stdout, mainUsage)
 		return ExitOK
 	default:
 		err = usagef("unknown command %q", args[0])
 	}
-	fmt.Fprintf(io.Stderr, "stagekit: %v\n\n%s", err, mainUsage)
+	fmt.Fprintf(sys.Stderr, "stagekit: %v\n\n%s", err, mainUsage)
 	return ExitError
 }
 
@@ -106,15 +106,15 @@ func Main(args []string, io IO) int {
 var Version = "dev"
 
 // fail prints an error and returns the exit code for it.
-func fail(io IO, cmd string, err error, usage func(io.Writer)) int {
+func fail(sys IO, cmd string, err error, usage func(io.Writer)) int {
 	if errors.Is(err, errHelp) {
-		usage(io.Stdout)
+		usage(sys.Stdout)
 		return ExitOK
 	}
-	fmt.Fprintf(io.Stderr, "stagekit %s: %v\n", cmd, err)
+	fmt.Fprintf(sys.Stderr, "stagekit %s: %v\n", cmd, err)
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(io.Stderr, "run \"stagekit %s --help\" for the flags\n", cmd)
+		fmt.Fprintf(sys.Stderr, "run \"stagekit %s --help\" for the flags\n", cmd)
 	}
 	return ExitError
 }

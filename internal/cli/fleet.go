@@ -33,13 +33,13 @@ Exit codes: 0 done (with --exit-code: nothing changed), 1 with --exit-code: some
 `)
 }
 
-func fleetDiffCommand(args []string, io IO) int {
+func fleetDiffCommand(args []string, sys IO) int {
 	f := newFlags()
 	var rf runFlags
 	var from, to, output, shard string
 	var reqPaths []string
 	var exitCode, quiet bool
-	jobs := io.NumCPU
+	jobs := sys.NumCPU
 	f.str("from", "", "OLD.yaml", "the Promise as it is", &from)
 	f.str("to", "", "NEW.yaml", "the Promise as it will be", &to)
 	f.list("requests", "PATH", "a file or directory of requests, - for stdin (repeatable; arguments count too)", &reqPaths)
@@ -49,10 +49,10 @@ func fleetDiffCommand(args []string, io IO) int {
 	f.str("shard", "", "I/N", "run only shard I (from 0) of N, by a stable hash of namespace/name; join the JSON reports with fleet merge", &shard)
 	f.boolean("quiet", "no notes on stderr (documents of other kinds left out...), for logs that mix stderr into the report", &quiet)
 	rf.register(f)
-	usage := func(w ioWriter) { fleetDiffUsage(w, f) }
+	usage := func(w io.Writer) { fleetDiffUsage(w, f) }
 	pos, err := f.parse(args)
 	if err != nil {
-		return fail(io, "fleet diff", err, usage)
+		return fail(sys, "fleet diff", err, usage)
 	}
 	reqPaths = append(reqPaths, pos...)
 	var problems []string
@@ -65,7 +65,7 @@ func fleetDiffCommand(args []string, io IO) int {
 	if jobs < 1 {
 		problems = append(problems, fmt.Sprintf("--jobs %d: want at least 1", jobs))
 	}
-	if _, err := fleet.NewWriter(output, io.Stdout); err != nil {
+	if _, err := fleet.NewWriter(output, sys.Stdout); err != nil {
 		problems = append(problems, err.Error())
 	}
 	var sh *fleet.Shard
@@ -75,20 +75,20 @@ func fleetDiffCommand(args []string, io IO) int {
 		}
 	}
 	if len(problems) > 0 {
-		return fail(io, "fleet diff", usagef("%s", strings.Join(problems, "; ")), usage)
+		return fail(sys, "fleet diff", usagef("%s", strings.Join(problems, "; ")), usage)
 	}
-	opts, err := rf.options(io.Getenv)
+	opts, err := rf.options(sys.Getenv)
 	if err != nil {
-		return fail(io, "fleet diff", err, usage)
+		return fail(sys, "fleet diff", err, usage)
 	}
 	var promises [2]*promise.Promise
 	for i, file := range []string{from, to} {
 		if promises[i], err = promise.Load(file); err != nil {
-			return fail(io, "fleet diff", err, usage)
+			return fail(sys, "fleet diff", err, usage)
 		}
 	}
 	if promises[0].Name != promises[1].Name && !quiet {
-		fmt.Fprintf(io.Stderr, "stagekit fleet diff: note: the Promises have different names (%s, %s)\n", promises[0].Name, promises[1].Name)
+		fmt.Fprintf(sys.Stderr, "stagekit fleet diff: note: the Promises have different names (%s, %s)\n", promises[0].Name, promises[1].Name)
 	}
 	d := &fleet.Diff{Jobs: jobs, Shard: sh}
 	var cantRun []string
@@ -105,23 +105,23 @@ func fleetDiffCommand(args []string, io IO) int {
 		}
 	}
 	if len(cantRun) > 0 {
-		return fail(io, "fleet diff", fmt.Errorf("%s", strings.Join(cantRun, "\n")), usage)
+		return fail(sys, "fleet diff", fmt.Errorf("%s", strings.Join(cantRun, "\n")), usage)
 	}
-	set, err := requests.Load(reqPaths, io.Stdin, promises[1])
+	set, err := requests.Load(reqPaths, sys.Stdin, promises[1])
 	if err != nil {
-		return fail(io, "fleet diff", err, usage)
+		return fail(sys, "fleet diff", err, usage)
 	}
 	if set.Other > 0 && !quiet {
-		fmt.Fprintf(io.Stderr, "stagekit fleet diff: left out %s of other kinds than %s.%s\n", plural(set.Other, "document"), promises[1].API.Kind, promises[1].API.Group)
+		fmt.Fprintf(sys.Stderr, "stagekit fleet diff: left out %s of other kinds than %s.%s\n", plural(set.Other, "document"), promises[1].API.Kind, promises[1].API.Group)
 	}
 	d.Requests = set.Requests
 	selected := d.Selected()
-	buf := bufio.NewWriterSize(io.Stdout, 64<<10)
+	buf := bufio.NewWriterSize(sys.Stdout, 64<<10)
 	out, _ := fleet.NewWriter(output, buf)
 	if err := out.Begin(d.Header(), len(selected)); err != nil {
-		return fail(io, "fleet diff", err, usage)
+		return fail(sys, "fleet diff", err, usage)
 	}
-	prog := newProgress(io)
+	prog := newProgress(sys)
 	sum, err := d.Run(context.Background(), func(r fleet.RequestReport) error {
 		if err := out.Request(r); err != nil {
 			return err
@@ -139,7 +139,7 @@ func fleetDiffCommand(args []string, io IO) int {
 		err = buf.Flush()
 	}
 	if err != nil {
-		return fail(io, "fleet diff", err, usage)
+		return fail(sys, "fleet diff", err, usage)
 	}
 	switch {
 	case sum.Failed > 0:
@@ -160,11 +160,11 @@ type progress struct {
 	drawn bool
 }
 
-func newProgress(io IO) *progress {
-	if !io.Terminal {
+func newProgress(sys IO) *progress {
+	if !sys.Terminal {
 		return &progress{}
 	}
-	return &progress{w: io.Stderr, start: time.Now()}
+	return &progress{w: sys.Stderr, start: time.Now()}
 }
 
 func (p *progress) update(n, total int) {
@@ -197,40 +197,40 @@ Exit codes: 0 merged, 2 a report is missing, unreadable or from another diff.
 `)
 }
 
-func fleetMergeCommand(args []string, io IO) int {
+func fleetMergeCommand(args []string, sys IO) int {
 	f := newFlags()
 	var output string
 	f.str("output", "o", "FORMAT", "text (default), json or markdown", &output)
-	usage := func(w ioWriter) { fleetMergeUsage(w, f) }
+	usage := func(w io.Writer) { fleetMergeUsage(w, f) }
 	pos, err := f.parse(args)
 	if err != nil {
-		return fail(io, "fleet merge", err, usage)
+		return fail(sys, "fleet merge", err, usage)
 	}
 	if len(pos) == 0 {
-		return fail(io, "fleet merge", usagef("want the JSON reports to merge"), usage)
+		return fail(sys, "fleet merge", usagef("want the JSON reports to merge"), usage)
 	}
-	out, err := fleet.NewWriter(output, io.Stdout)
+	out, err := fleet.NewWriter(output, sys.Stdout)
 	if err != nil {
-		return fail(io, "fleet merge", usageError{err.Error()}, usage)
+		return fail(sys, "fleet merge", usageError{err.Error()}, usage)
 	}
 	var reps []fleet.Report
 	for _, name := range pos {
 		data, err := os.ReadFile(name)
 		if err != nil {
-			return fail(io, "fleet merge", err, usage)
+			return fail(sys, "fleet merge", err, usage)
 		}
 		rep, err := fleet.Parse(name, data)
 		if err != nil {
-			return fail(io, "fleet merge", err, usage)
+			return fail(sys, "fleet merge", err, usage)
 		}
 		reps = append(reps, rep)
 	}
 	merged, err := fleet.Merge(pos, reps)
 	if err != nil {
-		return fail(io, "fleet merge", err, usage)
+		return fail(sys, "fleet merge", err, usage)
 	}
 	if err := fleet.Write(out, merged); err != nil {
-		return fail(io, "fleet merge", err, usage)
+		return fail(sys, "fleet merge", err, usage)
 	}
 	return ExitOK
 }

@@ -34,41 +34,41 @@ failed, 2 a flag is wrong, a file cannot be read or a container cannot run.
 `)
 }
 
-func runCommand(args []string, io IO) int {
+func runCommand(args []string, sys IO) int {
 	f := newFlags()
 	var rf runFlags
 	var wf, out string
 	f.str("workflow", "w", "TYPE.ACTION", "resource.configure (default), resource.delete, promise.configure or promise.delete", &wf)
 	f.str("out", "", "DIR", "keep each Pipeline's /kratix under DIR", &out)
 	rf.register(f)
-	usage := func(w ioWriter) { runUsage(w, f) }
+	usage := func(w io.Writer) { runUsage(w, f) }
 	pos, err := f.parse(args)
 	if err != nil {
-		return fail(io, "run", err, usage)
+		return fail(sys, "run", err, usage)
 	}
 	if len(pos) == 0 {
-		return fail(io, "run", usagef("want PROMISE.yaml, then the request files (none for a promise workflow)"), usage)
+		return fail(sys, "run", usagef("want PROMISE.yaml, then the request files (none for a promise workflow)"), usage)
 	}
 	w := sdk.ResourceConfigure
 	if wf != "" {
 		if w, err = promise.ParseWorkflow(wf); err != nil {
-			return fail(io, "run", usageError{err.Error()}, usage)
+			return fail(sys, "run", usageError{err.Error()}, usage)
 		}
 	}
 	p, err := promise.Load(pos[0])
 	if err != nil {
-		return fail(io, "run", err, usage)
+		return fail(sys, "run", err, usage)
 	}
 	if len(p.Workflows[w]) == 0 {
-		return fail(io, "run", fmt.Errorf("%s: Promise %s has no %s workflow", p.File, p.Name, promise.FlagName(w)), usage)
+		return fail(sys, "run", fmt.Errorf("%s: Promise %s has no %s workflow", p.File, p.Name, promise.FlagName(w)), usage)
 	}
-	opts, err := rf.options(io.Getenv)
+	opts, err := rf.options(sys.Getenv)
 	if err != nil {
-		return fail(io, "run", err, usage)
+		return fail(sys, "run", err, usage)
 	}
 	pw, err := workflow(p, w, opts, !rf.noDryRun)
 	if err != nil {
-		return fail(io, "run", err, usage)
+		return fail(sys, "run", err, usage)
 	}
 	pw.Keep = out != ""
 	type target struct {
@@ -78,19 +78,19 @@ func runCommand(args []string, io IO) int {
 	var targets []target
 	if w.Type == sdk.TypePromise {
 		if len(pos) > 1 {
-			return fail(io, "run", usagef("a promise workflow runs for the Promise itself: give no request files"), usage)
+			return fail(sys, "run", usagef("a promise workflow runs for the Promise itself: give no request files"), usage)
 		}
 		targets = append(targets, target{obj: p.Object, title: "Promise " + p.Name, dest: out})
 	} else {
 		if len(pos) < 2 {
-			return fail(io, "run", usagef("a resource workflow needs request files (or - for stdin)"), usage)
+			return fail(sys, "run", usagef("a resource workflow needs request files (or - for stdin)"), usage)
 		}
-		set, err := requests.Load(pos[1:], io.Stdin, p)
+		set, err := requests.Load(pos[1:], sys.Stdin, p)
 		if err != nil {
-			return fail(io, "run", err, usage)
+			return fail(sys, "run", err, usage)
 		}
 		if len(set.Requests) == 0 {
-			return fail(io, "run", fmt.Errorf("no %s request (%s/%s) in %s", p.API.Kind, p.API.Group, strings.Join(p.API.Versions, ","), strings.Join(pos[1:], " ")), usage)
+			return fail(sys, "run", fmt.Errorf("no %s request (%s/%s) in %s", p.API.Kind, p.API.Group, strings.Join(p.API.Versions, ","), strings.Join(pos[1:], " ")), usage)
 		}
 		for _, r := range set.Requests {
 			dest := ""
@@ -103,13 +103,13 @@ func runCommand(args []string, io IO) int {
 	code := ExitOK
 	for i, t := range targets {
 		if i > 0 {
-			fmt.Fprintln(io.Stdout)
+			fmt.Fprintln(sys.Stdout)
 		}
 		res := pw.Run(context.Background(), t.obj)
-		printRun(io.Stdout, pw, t.title, res)
+		printRun(sys.Stdout, pw, t.title, res)
 		if t.dest != "" {
 			if err := keep(t.dest, res); err != nil {
-				return fail(io, "run", err, usage)
+				return fail(sys, "run", err, usage)
 			}
 		}
 		if res.Failure != nil {
@@ -118,8 +118,6 @@ func runCommand(args []string, io IO) int {
 	}
 	return code
 }
-
-type ioWriter = io.Writer
 
 func nsDir(ns string) string {
 	if ns == "" {
