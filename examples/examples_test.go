@@ -12,13 +12,65 @@ import (
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
+// promises are every example Promise: promise.yaml (v1), promise-v2.yaml (the change) and the
+// rollout waves of vm-fleet.
 func promises(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("*", "promise.yaml"))
-	if err != nil || len(files) < 3 {
-		t.Fatalf("want the example promise.yaml files, got %v (%v)", files, err)
+	var files []string
+	for _, pattern := range []string{"*/promise.yaml", "*/promise-v2.yaml", "*/waves/*.yaml"} {
+		m, err := filepath.Glob(filepath.FromSlash(pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 7 {
+		t.Fatalf("want the example Promises (v1, v2 and waves), got %v", files)
 	}
 	return files
+}
+
+// A v2 Promise is its v1 with containers appended to a pipeline (the change stagekit fleet diff
+// previews), and a wave of vm-fleet is its v2 with rollout settings on enforce-tags: nothing
+// else may drift.
+func TestVersionsDifferOnlyByTheChange(t *testing.T) {
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.FromSlash(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		return s[strings.Index(s, "apiVersion: platform.kratix.io/v1alpha1"):] // after the header comment
+	}
+	versions := regexp.MustCompile(`kratix.io/promise-version: \S+`)
+	for _, tc := range []struct{ v1, v2, added string }{
+		{"vm-fleet/promise.yaml", "vm-fleet/promise-v2.yaml", "              - name: enforce-tags\n"},
+		{"app-replicas/promise.yaml", "app-replicas/promise-v2.yaml", "              - name: replica-migration\n"},
+	} {
+		v1, v2 := versions.ReplaceAllString(read(tc.v1), ""), versions.ReplaceAllString(read(tc.v2), "")
+		at := strings.Index(v2, tc.added)
+		if at < 0 {
+			t.Fatalf("%s has no %q", tc.v2, tc.added)
+		}
+		end := strings.Index(v2[at+len(tc.added):], "\n              - name: ") + 1 // the next container
+		if end == 0 {
+			end = len(v2) - at - len(tc.added)
+		}
+		without := v2[:at] + v2[at+len(tc.added)+end:]
+		// A comment line introducing the container goes with it.
+		without = regexp.MustCompile(`(?m)^ +# The change:.*\n`).ReplaceAllString(without, "")
+		if without != v1 {
+			t.Errorf("%s is not %s with %s appended", tc.v2, tc.v1, strings.TrimSpace(tc.added))
+		}
+	}
+	v2 := read("vm-fleet/promise-v2.yaml")
+	waves, _ := filepath.Glob(filepath.Join("vm-fleet", "waves", "*.yaml"))
+	for _, w := range waves {
+		rollout := regexp.MustCompile(`(?m)^ +- name: ROLLOUT_(SELECTOR|PERCENT)\n +value: .*\n`)
+		if got := rollout.ReplaceAllString(read(filepath.ToSlash(w)), ""); got != v2 {
+			t.Errorf("%s is not vm-fleet/promise-v2.yaml with rollout settings", w)
+		}
+	}
 }
 
 func TestPromisesValidateAgainstTheKratixPromiseCRD(t *testing.T) {

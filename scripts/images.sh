@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds (or, with PUSH=1, pushes) the stage images for every platform with CONTAINER_TOOL
-# (docker or podman), tagged $REGISTRY/<stage>:$VERSION.
+# Builds (or, with PUSH=1, pushes) the stage images, and the stagekit command's image, for every
+# platform with CONTAINER_TOOL (docker or podman), tagged $REGISTRY/<stage>:$VERSION and
+# $REGISTRY/stagekit:$VERSION. IMAGES=stages or IMAGES=cli builds only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tool=${CONTAINER_TOOL:-docker}
@@ -9,11 +10,20 @@ version=${VERSION:-v0.1.0}
 base=${BASE_IMAGE:-gcr.io/distroless/static-debian12:nonroot}
 platforms=${PLATFORMS:-linux/amd64 linux/arm64}
 stages=${STAGES:-enforce-tags replica-migration terraform-generate secret-forbidder label-injector}
+which=${IMAGES:-all}
 archs=$(for p in $platforms; do echo -n "${p#linux/} "; done)
-./scripts/build-linux.sh "$archs" "$stages"
-for s in $stages; do
+images=
+case "$which" in
+all) images="$stages stagekit" ;;
+stages) images=$stages ;;
+cli) images=stagekit ;;
+*) echo "IMAGES must be all, stages or cli, not $which" >&2; exit 2 ;;
+esac
+VERSION=$version ./scripts/build-linux.sh "$archs" "$images"
+for s in $images; do
   tag="$registry/$s:$version"
   common=(-f Dockerfile.stage --build-arg "STAGE=$s" --build-arg "BASE_IMAGE=$base" --build-arg "VERSION=$version")
+  [ "$s" = stagekit ] && common=(-f Dockerfile.cli --build-arg "BASE_IMAGE=$base" --build-arg "VERSION=$version")
   case "$tool" in
   podman)
     # A manifest list holding one image per platform; the binaries are prebuilt, so building a

@@ -24,6 +24,11 @@
 // /kratix for local runs. Stage.Execute does the same in memory for tests; package
 // sdk/stagetest wraps it with fixtures, chains of stages, goldens and idempotency checks.
 //
+// Every stage also honours rollout waves: with ROLLOUT_SELECTOR (a label selector on the
+// request's labels) or ROLLOUT_PERCENT (a share of requests, by a stable hash of
+// namespace/name) set, a request outside the wave leaves the stage doing nothing, with one log
+// line; see package rollout.
+//
 // # The pod
 //
 // Run receives a *Kratix, the stage's view of its pod:

@@ -139,6 +139,9 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 		files = disk
 	}
 	k := New(inv.Ctx, files, env, log)
+	if res, done := s.outsideWave(k, common); done {
+		return res
+	}
 	runErr := s.run(k, cfg)
 	if runErr == nil && !k.Failed() {
 		if err := k.Selectors.CheckDirectories(); err != nil {

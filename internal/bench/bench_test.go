@@ -115,7 +115,7 @@ func TestQuick(t *testing.T) {
 		t.Skipf("cannot run the comparisons (scripts/bench.sh installs what is missing): %v", err)
 	}
 	cfg := QuickConfig()
-	cfg.Fixtures, cfg.Tools = fixtures, tools
+	cfg.Fixtures, cfg.Tools, cfg.Root = fixtures, tools, root
 	var log bytes.Buffer
 	cfg.Log = &log
 	rep, err := Run(cfg)
@@ -148,6 +148,9 @@ func TestQuick(t *testing.T) {
 		"| workshop-app seed: the same five stages |",
 		"| memory bounded by the largest file | label-injector, the tree (1.0 MB) |",
 		"| label-injector, 3× the tree (2.9 MB, same largest file) |",
+		"| stagekit fleet diff, the vm Promise v1 → v2 | `stagekit fleet diff` (stages in process, `--jobs` = CPUs), 50 generated VM requests |",
+		"| the same stage binaries per request, fresh directories, `diff -ruN` (the bash demo's way), 50 requests |",
+		"| `stagekit fleet diff`, 200 generated VM requests |",
 	}
 	for _, want := range rows {
 		if !strings.Contains(table, want) {

@@ -51,6 +51,10 @@ func (r *Report) Markdown(w io.Writer) {
 			num(row.Wall.Seconds()*1e3), rss, cell(row.Ratio), cell(row.Target), metCell(row.Met))
 	}
 	fmt.Fprintln(w)
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, n)
+		fmt.Fprintln(w)
+	}
 	if missed := r.Missed(); len(missed) > 0 {
 		fmt.Fprintf(w, "Targets not met in this run: ")
 		var parts []string

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -13,12 +14,14 @@ import (
 
 // Config is one bench run.
 type Config struct {
-	Runs     int    // N: interleaved runs of each large-tree comparison (median)
-	FastRuns int    // runs of the small comparisons (seeds, start-up, chain); 0: 4×Runs
-	Tenants  int    // tenant directories in the tree (15: the most a Work carries)
-	CPUs     int    // pin every measured process to this many CPUs (1: the targets are for one core); 0: no pinning
-	Quick    bool   // recorded in the report: figures check the harness, not the targets
-	Fixtures string // the repository's testdata/
+	Runs     int      // N: interleaved runs of each large-tree comparison (median)
+	FastRuns int      // runs of the small comparisons (seeds, start-up, chain); 0: 4×Runs
+	Tenants  int      // tenant directories in the tree (15: the most a Work carries)
+	CPUs     int      // pin every measured process to this many CPUs (1: the targets are for one core); 0: no pinning
+	Quick    bool     // recorded in the report: figures check the harness, not the targets
+	Fixtures string   // the repository's testdata/
+	Root     string   // the repository, for the examples the fleet rows run
+	Only     []string // run only these groups (label-injector, ..., memory, fleet); empty: all
 	Tools    Tools
 	WorkDir  string    // scratch parent ("" = os.TempDir())
 	Log      io.Writer // progress (nil = discard)
@@ -49,7 +52,8 @@ type Report struct {
 	FloorKiB int64
 	Versions map[string]string
 	Rows     []Row
-	Pinned   []int // the CPUs every measured process was pinned to
+	Pinned   []int    // the CPUs every measured process was pinned to
+	Notes    []string // how particular rows were measured, printed after the table
 	Started  time.Time
 	Took     time.Duration
 }
@@ -216,8 +220,16 @@ func Run(cfg Config) (*Report, error) {
 	}
 	s.logf("tree: %s", s.rep.Tree)
 
-	for _, g := range []func() error{s.labelInjector, s.secretForbidder, s.replicaMigration, s.enforceTags, s.startup, s.chain, s.memory} {
-		if err := g(); err != nil {
+	groups := []struct {
+		name string
+		run  func() error
+	}{{"label-injector", s.labelInjector}, {"secret-forbidder", s.secretForbidder}, {"replica-migration", s.replicaMigration},
+		{"enforce-tags", s.enforceTags}, {"startup", s.startup}, {"chain", s.chain}, {"memory", s.memory}, {"fleet", s.fleet}}
+	for _, g := range groups {
+		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, g.name) {
+			continue
+		}
+		if err := g.run(); err != nil {
 			return s.rep, err
 		}
 	}

@@ -35,11 +35,12 @@ func RepoRoot(dir string) (string, error) {
 
 // Tools are the absolute paths of everything a run executes.
 type Tools struct {
-	Bin    map[string]string // stage name -> binary
-	YQ, JQ string
-	Sh     string
-	Cp     string
-	True   string
+	Bin      map[string]string // stage name -> binary
+	Stagekit string            // the stagekit command
+	YQ, JQ   string
+	Sh       string
+	Cp       string
+	True     string
 }
 
 // FindTools locates the stage binaries in binDir and the baselines' tools. yq must be
@@ -58,6 +59,13 @@ func FindTools(binDir, yqPath, root string) (Tools, error) {
 			continue
 		}
 		t.Bin[s] = p
+	}
+	if p, err := filepath.Abs(filepath.Join(binDir, "stagekit")); err == nil {
+		if _, err = os.Stat(p); err == nil {
+			t.Stagekit = p
+		} else {
+			errs = append(errs, fmt.Errorf("the stagekit command: %v (run `make build`)", err))
+		}
 	}
 	var candidates []string
 	if yqPath != "" {

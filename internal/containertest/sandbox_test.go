@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/stagekit/stagekit/internal/pod"
 )
 
 // The volumes of a pipeline pod, relative to a kratix directory.
@@ -49,41 +51,13 @@ func podEnv(img *stageImage, kratix, settings []kv) []string {
 		for _, e := range env {
 			vars[e.name] = e.value
 		}
-		env = append(env, kv{s.name, kubeletExpand(s.value, vars)})
+		env = append(env, kv{s.name, pod.Expand(s.value, vars)})
 	}
 	out := make([]string, len(env))
 	for i, e := range env {
 		out[i] = e.name + "=" + e.value
 	}
 	return out
-}
-
-// kubeletExpand expands $(VAR) references to variables defined earlier, as the kubelet does for
-// a container's env values: $$ is a literal $, an undefined reference stays as written.
-func kubeletExpand(s string, vars map[string]string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '$' && i+1 < len(s) {
-			switch s[i+1] {
-			case '$':
-				b.WriteByte('$')
-				i++
-				continue
-			case '(':
-				if j := strings.IndexByte(s[i+2:], ')'); j >= 0 {
-					if v, ok := vars[s[i+2:i+2+j]]; ok {
-						b.WriteString(v)
-					} else {
-						b.WriteString(s[i : i+3+j])
-					}
-					i += 2 + j
-					continue
-				}
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // addMountPoints creates, in an exported image filesystem, the directories the sandbox mounts

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/stagekit/stagekit/sdk"
+	"github.com/stagekit/stagekit/sdk/labels"
 )
 
 // The labels the stage owns.
@@ -107,7 +108,7 @@ func buildLabels(o owner, cfg *Config) (labelSets, error) {
 			bad = append(bad, sdk.Misconfigured("LABELS sets %s: %s", key, hint))
 			continue
 		}
-		if why := invalidKey(key); why != "" {
+		if why := labels.KeyError(key); why != "" {
 			bad = append(bad, sdk.Misconfigured("LABELS: %q is not a valid label key: %s", key, why))
 			continue
 		}
@@ -135,7 +136,7 @@ func invalidValues(sets labelSets, components bool) []string {
 			continue
 		}
 		seen[l.Key] = true
-		if why := invalidValue(l.Value); why != "" {
+		if why := labels.ValueError(l.Value); why != "" {
 			out = append(out, fmt.Sprintf("label %s: value %q (%s) is not a valid label value: %s", l.Key, l.Value, l.From, why))
 		}
 	}

@@ -44,7 +44,8 @@
 //     Kubernetes would in a pod, for local runs where nobody did.
 //   - Every problem is reported at once, each naming the env var and the flag, the bad value
 //     and what was expected, so a misconfigured stage (exit code 2) is fixed in one go.
-//   - Every stage also has the [Common] settings: KRATIX_DIR, LOG_FORMAT and LOG_LEVEL.
+//   - Every stage also has the [Common] settings: KRATIX_DIR, LOG_FORMAT, LOG_LEVEL,
+//     ROLLOUT_SELECTOR and ROLLOUT_PERCENT.
 //
 // Flags are written --name=value, --name value, -name value, or a bare --name for a bool.
 // -h, -help and --help make [Parse] return [ErrHelp].

@@ -187,12 +187,12 @@ func TestParseCommon(t *testing.T) {
 		env    map[string]string
 		want   Common
 	}{
-		{"defaults", nil, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelInfo}},
-		{"from env", nil, map[string]string{"KRATIX_DIR": "/tmp/k", "LOG_FORMAT": "json", "LOG_LEVEL": "debug"},
-			Common{KratixDir: "/tmp/k", LogFormat: "json", LogLevel: slog.LevelDebug}},
-		{"flags beat env, levels ignore case", []string{"--kratix-dir", "./k", "--log-level=WARN"}, map[string]string{"KRATIX_DIR": "/tmp/k"},
-			Common{KratixDir: "./k", LogFormat: "text", LogLevel: slog.LevelWarn}},
-		{"error level", []string{"--log-level=error"}, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelError}},
+		{"defaults", nil, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelInfo, RolloutPercent: 100}},
+		{"from env", nil, map[string]string{"KRATIX_DIR": "/tmp/k", "LOG_FORMAT": "json", "LOG_LEVEL": "debug", "ROLLOUT_SELECTOR": "env=staging", "ROLLOUT_PERCENT": "10"},
+			Common{KratixDir: "/tmp/k", LogFormat: "json", LogLevel: slog.LevelDebug, RolloutSelector: "env=staging", RolloutPercent: 10}},
+		{"flags beat env, levels ignore case", []string{"--kratix-dir", "./k", "--log-level=WARN", "--rollout-percent", "20"}, map[string]string{"KRATIX_DIR": "/tmp/k", "ROLLOUT_PERCENT": "10"},
+			Common{KratixDir: "./k", LogFormat: "text", LogLevel: slog.LevelWarn, RolloutPercent: 20}},
+		{"error level", []string{"--log-level=error"}, nil, Common{KratixDir: "/kratix", LogFormat: "text", LogLevel: slog.LevelError, RolloutPercent: 100}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.reason, func(t *testing.T) {

@@ -17,21 +17,23 @@ Raises the replica count of apps workloads.
 Each setting is read from its flag, else its environment variable, else its default.
 
 Settings:
-  MIN_REPLICAS   --min-replicas int                 lowest replica count a workload may have (default 2)
-  KINDS          --kinds list                       apps workloads to raise (comma-separated) (default Deployment)
-  MODE           --mode fail|remove                 what to do with a low count (default fail)
-  MODULE_SOURCE  --module-source string             where the Terraform module lives (required)
-  TIMEOUT        --timeout duration                 how long to wait (default 30s)
-  LABELS         --labels map                       extra labels, key=value,key2=value2
-  DRY_RUN        --dry-run bool                     change nothing
-  BUDGET         --max-bytes int                    bytes to spend (default 1024)
-  RATIO          --ratio number                     share of workloads (default 0.5)
-  ADDR           --addr value                       an address (a TextUnmarshaler)
+  MIN_REPLICAS      --min-replicas int                 lowest replica count a workload may have (default 2)
+  KINDS             --kinds list                       apps workloads to raise (comma-separated) (default Deployment)
+  MODE              --mode fail|remove                 what to do with a low count (default fail)
+  MODULE_SOURCE     --module-source string             where the Terraform module lives (required)
+  TIMEOUT           --timeout duration                 how long to wait (default 30s)
+  LABELS            --labels map                       extra labels, key=value,key2=value2
+  DRY_RUN           --dry-run bool                     change nothing
+  BUDGET            --max-bytes int                    bytes to spend (default 1024)
+  RATIO             --ratio number                     share of workloads (default 0.5)
+  ADDR              --addr value                       an address (a TextUnmarshaler)
 
 Common settings:
-  KRATIX_DIR     --kratix-dir string                root of input/, output/ and metadata/; relocate it for local runs (default /kratix)
-  LOG_FORMAT     --log-format text|json             log lines as text or as JSON (default text)
-  LOG_LEVEL      --log-level debug|info|warn|error  lowest level of the log lines written (default info)
+  KRATIX_DIR        --kratix-dir string                root of input/, output/ and metadata/; relocate it for local runs (default /kratix)
+  LOG_FORMAT        --log-format text|json             log lines as text or as JSON (default text)
+  LOG_LEVEL         --log-level debug|info|warn|error  lowest level of the log lines written (default info)
+  ROLLOUT_SELECTOR  --rollout-selector string          act only on requests whose labels match this label selector (env=staging, tier in (web,api), !legacy); others keep their output
+  ROLLOUT_PERCENT   --rollout-percent int              act only on this share (0-100) of requests, by a stable hash of namespace/name; raising it only adds requests (default 100)
 
 -h, --help prints this help.
 `

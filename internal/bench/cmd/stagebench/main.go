@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stagekit/stagekit/internal/bench"
 )
@@ -30,6 +31,7 @@ func main() {
 	fixtures := flag.String("fixtures", os.Getenv("STAGEKIT_FIXTURES"), "fixtures: Helm renders and seed runs (default <repo>/testdata)")
 	workDir := flag.String("workdir", "", "parent of the scratch directory (default $TMPDIR)")
 	failMissed := flag.Bool("fail-on-missed-target", false, "exit 1 when a target is not met")
+	only := flag.String("only", "", "run only these comparisons, comma-separated: label-injector, secret-forbidder, replica-migration, enforce-tags, startup, chain, memory, fleet")
 	flag.Parse()
 
 	root, err := bench.RepoRoot(".")
@@ -60,6 +62,10 @@ func main() {
 		die(2, fmt.Errorf("fixtures not found (--fixtures or STAGEKIT_FIXTURES): %v", err))
 	}
 	cfg.Fixtures = *fixtures
+	cfg.Root = root
+	if *only != "" {
+		cfg.Only = strings.Split(*only, ",")
+	}
 	cfg.WorkDir = *workDir
 	cfg.Log = os.Stderr
 	if cfg.Tools, err = bench.FindTools(*binDir, *yq, root); err != nil {

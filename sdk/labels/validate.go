@@ -1,19 +1,20 @@
-package labelinjector
+package labels
 
 import (
 	"fmt"
 	"strings"
 )
 
-// Kubernetes' rules for label keys and values (apimachinery validation.IsQualifiedName and
-// IsValidLabelValue), written out so the stage needs no apimachinery.
+// Kubernetes' limits on label keys and values (apimachinery's validation.IsQualifiedName and
+// IsValidLabelValue).
 const (
 	maxNameLen   = 63
 	maxPrefixLen = 253
 )
 
-// invalidValue says why v is not a valid label value, or "" when it is. Empty is valid.
-func invalidValue(v string) string {
+// ValueError says why v is not a valid label value, or "" when it is: at most 63 characters of
+// letters, digits, '-', '_' and '.', starting and ending with a letter or digit. Empty is valid.
+func ValueError(v string) string {
 	if v == "" {
 		return ""
 	}
@@ -27,9 +28,10 @@ func invalidValue(v string) string {
 	return strings.Join(why, "; ")
 }
 
-// invalidKey says why k is not a valid label key: an optional DNS subdomain prefix of at most
-// 253 characters and a slash, then a name of at most 63.
-func invalidKey(k string) string {
+// KeyError says why k is not a valid label key, or "" when it is: an optional DNS subdomain
+// prefix of at most 253 characters and a slash, then a name of at most 63 characters following
+// the value rules.
+func KeyError(k string) string {
 	name := k
 	var why []string
 	if i := strings.IndexByte(k, '/'); i >= 0 {
@@ -72,10 +74,11 @@ func isName(s string) bool {
 	return true
 }
 
-// isSubdomain matches RFC 1123 subdomains: dot-separated lower-case labels.
+// isSubdomain matches RFC 1123 subdomains: dot-separated lower-case labels. Like Kubernetes, it
+// limits only the whole name's length, not each label's.
 func isSubdomain(s string) bool {
 	for _, part := range strings.Split(s, ".") {
-		if part == "" || len(part) > 63 {
+		if part == "" {
 			return false
 		}
 		for i := 0; i < len(part); i++ {
