@@ -16,6 +16,7 @@ type Doc struct {
 	firstLine, bodyLine    int // file lines of start and body
 	index                  int
 	json                   bool // a value of a JSON stream, read by encoding/json's rules
+	crlf                   byte // 0 unknown, 1 no, 2: the document's lines end with "\r\n"
 	root                   *node
 	removed                bool
 	replaced               bool // the root itself was replaced by SetRoot
@@ -60,7 +61,7 @@ func parseYAML(fp *fastParser, src []byte, start, end, line int, slowDocs *int) 
 		src, start, end, body = c, 0, len(c), c
 	}
 	root, ok := fp.parse(src, start, end, line)
-	if ok || len(bytes.TrimSpace(body)) == 0 {
+	if ok {
 		return root, nil
 	}
 	if slowDocs != nil {

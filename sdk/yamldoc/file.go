@@ -46,7 +46,6 @@ type File struct {
 	src    []byte
 	format Format
 	docs   []*Doc
-	crlf   bool
 
 	// wholeRenders counts the documents that Bytes had to re-render whole because their splice
 	// did not read back; tests use it to check that the splice path was taken.
@@ -74,7 +73,6 @@ func Parse(name string, src []byte) (*File, error) {
 // ParseFormat is Parse with an explicit format.
 func ParseFormat(name string, src []byte, format Format) (*File, error) {
 	f := &File{name: name, src: src, format: format}
-	f.crlf = bytes.Contains(src, []byte("\r\n"))
 	fp := &fastParser{arena: &f.arena}
 	jp := &jsonParser{}
 	fr := newFramer(src, true)
@@ -150,7 +148,9 @@ func (f *File) Bytes() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := w.check(out.Bytes(), true); err != nil {
+	w.check.buf = out.Bytes() // the whole output: checked in place
+	w.check.fr = newFramer(w.check.buf, true)
+	if err := w.check.run(true); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
@@ -166,8 +166,15 @@ func (f *File) dropChecker() {
 	f.checker = nil
 }
 
-func (f *File) newline() string {
-	if f.crlf {
+// newline is the line break of the document's own lines: what an edit writes.
+func (d *Doc) newline() string {
+	if d.crlf == 0 {
+		d.crlf = 1
+		if bytes.Contains(d.file.src[d.start:d.tail], []byte("\r\n")) {
+			d.crlf = 2
+		}
+	}
+	if d.crlf == 2 {
 		return "\r\n"
 	}
 	return "\n"

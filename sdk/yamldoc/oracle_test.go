@@ -109,6 +109,9 @@ func sameJSON(a, b any) bool {
 		if !ok {
 			return false
 		}
+		if x == y {
+			return true
+		}
 		ra, ok1 := new(big.Rat).SetString(string(x))
 		rb, ok2 := new(big.Rat).SetString(string(y))
 		return ok1 && ok2 && ra.Cmp(rb) == 0

@@ -31,7 +31,7 @@ func (st style) step() int { return st.indents.learn().step }
 func (st style) compactSeq() bool { return st.indents.learn().compactSeq }
 
 func (d *Doc) style() style {
-	st := style{nl: d.file.newline(), jsonSep: ": ", json: d.file.format == JSON, indents: &indents{d: d, step: 2, compactSeq: true}}
+	st := style{nl: d.newline(), jsonSep: ": ", json: d.file.format == JSON || d.json, indents: &indents{d: d, step: 2, compactSeq: true}}
 	root := d.origRoot
 	if root == nil {
 		if st.json {
@@ -52,7 +52,7 @@ func (in *indents) learn() *indents {
 	in.learned = true
 	d := in.d
 	root := d.origRoot
-	if root == nil || d.file.format == JSON {
+	if root == nil || d.file.format == JSON || d.json {
 		return in
 	}
 	seenStep, seenSeq := false, false

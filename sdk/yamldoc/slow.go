@@ -369,12 +369,10 @@ func slowError(src []byte, firstLine int, err error) error {
 			}
 		}
 	}
-	if line == 0 {
-		line = 1
-	}
 	if msg == "" {
 		msg = "invalid YAML"
 	}
+	line = clampLine(src, line)
 	return explain(src, firstLine, &SyntaxError{Line: firstLine + line - 1, Msg: msg})
 }
 
@@ -387,13 +385,21 @@ func v2Error(src []byte, firstLine int, err error) error {
 	if m := anchorRe.FindStringSubmatch(err.Error()); m != nil {
 		line, msg = aliasLine(src, m[1]), "an alias refers to an anchor that is not defined before it"
 	}
-	if line == 0 {
-		line = 1
-	}
 	if msg == "" {
 		msg = "Kubernetes' YAML reader (goyaml.v2) cannot read this document"
 	}
+	line = clampLine(src, line)
 	return explain(src, firstLine, &SyntaxError{Line: firstLine + line - 1, Msg: msg})
+}
+
+// clampLine keeps a reported line within src's lines: a problem found at the end of a chunk
+// is reported on its last line.
+func clampLine(src []byte, line int) int {
+	n := bytes.Count(src, nl)
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		n++
+	}
+	return max(1, min(line, n))
 }
 
 func v2Unmarshal(src []byte, out any) error {
