@@ -17,6 +17,7 @@ type Doc struct {
 	index                  int
 	json                   bool // a value of a JSON stream, read by encoding/json's rules
 	crlf                   byte // 0 unknown, 1 no, 2: the document's lines end with "\r\n"
+	anchors                bool // the document has anchors or aliases (edits reconcile them)
 	root                   *node
 	removed                bool
 	replaced               bool // the root itself was replaced by SetRoot
@@ -29,6 +30,7 @@ type Doc struct {
 // parser does not handle what the document holds.
 func (d *Doc) parse(fp *fastParser, jp *jsonParser) error {
 	src := d.file.src
+	slow := d.file.slowDocs
 	var root *node
 	switch {
 	case d.json:
@@ -45,6 +47,7 @@ func (d *Doc) parse(fp *fastParser, jp *jsonParser) error {
 	}
 	d.root = root
 	d.origRoot = root
+	d.anchors = root != nil && d.file.slowDocs > slow && hasAnchors(root)
 	return nil
 }
 

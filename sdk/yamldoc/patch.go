@@ -20,6 +20,9 @@ type patcher struct {
 	d  *Doc
 	st style
 	ps []patch
+	// keep are the copies of aliases (see own) that are written as the alias they replace:
+	// the anchored value they copy ends up equal to them.
+	keep map[*node]bool
 }
 
 // writeTo appends the document with its edits to out: spliced when the splice reads back as
@@ -142,6 +145,13 @@ func (d *Doc) splice(out *bytes.Buffer) error {
 		return errRerender
 	}
 	p := &patcher{d: d, st: d.style()}
+	if d.anchors {
+		keep, err := d.reconcile()
+		if err != nil {
+			return err
+		}
+		p.keep = keep
+	}
 	if err := p.diff(d.root, -1); err != nil {
 		return err
 	}
@@ -200,7 +210,10 @@ func (p *patcher) diffMap(m *node) error {
 			continue
 		}
 		cv := m.children[ci+1]
-		if cv == ov {
+		if p.keep[cv] {
+			continue // the alias stays: its anchored value is what the copy holds
+		}
+		if cv == ov || cv.copyOf() == ov && !cv.synthetic() {
 			if cv.dirty {
 				if err := p.diff(cv, d.indentAt(m)); err != nil {
 					if !errors.Is(err, errRerender) {
@@ -451,17 +464,26 @@ func (p *patcher) diffSeq(s *node) error {
 	seenNew := false
 	for _, c := range s.children {
 		switch {
-		case !c.synthetic():
-			if _, ok := pos[c]; !ok || seenNew {
+		case p.keep[c]:
+			if _, ok := pos[c.replaces()]; !ok || seenNew {
 				return errRerender
 			}
-			kept[c] = true
+			kept[c.replaces()] = true
+		case !c.synthetic():
+			base := c
+			if c.copyOf() != nil {
+				base = c.copyOf()
+			}
+			if _, ok := pos[base]; !ok || seenNew {
+				return errRerender
+			}
+			kept[base] = true
 			if c.dirty {
 				if err := p.diff(c, d.indentAt(s)); err != nil {
 					if !errors.Is(err, errRerender) {
 						return err
 					}
-					if err := p.replaceItem(s, c, c); err != nil {
+					if err := p.replaceItem(s, base, c); err != nil {
 						return err
 					}
 				}

@@ -127,6 +127,9 @@ func ind(n int) string { return strings.Repeat(" ", n) }
 // inline renders a value that fits on the current line: scalars, empty collections and flow
 // collections. ok is false for a non-empty block collection.
 func (st style) inline(n *node, inFlow bool) (string, bool) {
+	if n.kind == AliasKind && !st.json {
+		return "*" + n.alias().anchor(), true // a copy keeps the aliases inside it
+	}
 	n = n.resolved()
 	switch {
 	case n.kind == ScalarKind:
@@ -226,6 +229,9 @@ func (st style) keyOf(k *node, inFlow bool) string {
 }
 
 func (st style) flowValue(n *node) string {
+	if n.kind == AliasKind && !st.json {
+		return "*" + n.alias().anchor()
+	}
 	n = n.resolved()
 	var b strings.Builder
 	switch n.kind {
