@@ -212,19 +212,19 @@ func TestParseErrors(t *testing.T) {
 			name:   "duplicate key",
 			reason: "a duplicate key is refused, naming both lines, as the API server would",
 			src:    "---\nmetadata:\n  name: a\n  name: b\n",
-			want:   `f.yaml:4: duplicate key (first defined at line 3)`,
+			want:   `f.yaml:4: duplicate key "name" (first defined at line 3)`,
 		},
 		{
 			name:   "duplicate key after a document",
 			reason: "duplicate key lines are file lines",
 			src:    "x: 1\n---\na: 1\nb: 2\na: 3\n",
-			want:   `f.yaml:5: duplicate key (first defined at line 3)`,
+			want:   `f.yaml:5: duplicate key "a" (first defined at line 3)`,
 		},
 		{
 			name:   "duplicate JSON key",
 			reason: "encoding/json keeps the last; yamldoc refuses rather than edit the wrong one",
 			src:    "{\"a\": 1,\n \"a\": 2}",
-			want:   `f.yaml:2: duplicate key (first defined at line 1)`,
+			want:   `f.yaml:2: duplicate key "a" (first defined at line 1)`,
 		},
 		{
 			name:   "undefined alias",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -255,8 +256,9 @@ func sameKey(a, b *node) bool {
 	return a.kind == ScalarKind && b.kind == ScalarKind && a.value == b.value && a.tag == b.tag && !isMergeKey(a)
 }
 
+// duplicateKey names the key (a key is a field path, never a value) and both lines.
 func duplicateKey(first, again *node) error {
-	return &SyntaxError{Line: again.line, Msg: "duplicate key (first defined at line " + strconv.Itoa(first.line) + ")"}
+	return &SyntaxError{Line: again.line, Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
 }
 
 var (
@@ -361,7 +363,9 @@ func slowError(src []byte, firstLine int, err error) error {
 	}
 	line, msg := problemOf(err)
 	var x any
-	if v2err := v2Unmarshal(src, &x); v2err != nil {
+	// An unterminated quote or flow collection is best reported where it starts (yaml.v3's
+	// line), not where the document ends (goyaml.v2's).
+	if v2err := v2Unmarshal(src, &x); v2err != nil && msg != "found unexpected end of stream" {
 		if l2, m2 := problemOf(v2err); l2 > 0 && m2 != "" {
 			line, msg = l2, m2
 			if parserProblems[m2] {

@@ -56,7 +56,7 @@ func (w *docWriter) write(out *bytes.Buffer, d *Doc, last bool) error {
 		end -= body - start
 		body = start
 	}
-	w.check.want = append(w.check.want, wantFrame{body: w.n + body, end: w.n + end, json: d.json, doc: d})
+	w.check.want = append(w.check.want, wantFrame{body: w.n + body, end: w.n + end, tail: w.n + out.Len(), json: d.json, doc: d})
 	w.check.written++
 	w.prevLast, w.prev = last, d
 	return nil
@@ -66,9 +66,9 @@ func startsWithDashes(b []byte) bool { return bytes.HasPrefix(b, dashes) }
 
 // wantFrame is where a written document's parsed content is in the output.
 type wantFrame struct {
-	body, end int
-	json      bool
-	doc       *Doc
+	body, end, tail int
+	json            bool
+	doc             *Doc
 }
 
 // outCheck frames the output as it is written and compares the frames with the documents
@@ -114,7 +114,14 @@ func (c *outCheck) run(eof bool) error {
 		}
 		want := c.want[0]
 		body, end := want.body-c.base, want.end-c.base
-		if fm.json != want.json || fm.bodyEnd != end || skipDashLine(c.buf, fm.body, fm.bodyEnd) != skipDashLine(c.buf, body, end) {
+		switch {
+		case fm.json == want.json:
+			if fm.bodyEnd != end || skipDashLine(c.buf, fm.body, fm.bodyEnd) != skipDashLine(c.buf, body, end) {
+				return c.mismatch()
+			}
+		case fm.end != want.tail-c.base || !c.readsAs(fm, want.doc):
+			// A document written anew in the other dialect (a YAML file's root set to a
+			// value written as JSON): it must read as intended in the dialect it reads in.
 			return c.mismatch()
 		}
 		c.want[0] = wantFrame{}
@@ -125,6 +132,26 @@ func (c *outCheck) run(eof bool) error {
 		c.buf = c.buf[n:]
 		c.base += n
 	}
+}
+
+// readsAs reports whether the frame reads as document d's edited value.
+func (c *outCheck) readsAs(fm frame, d *Doc) bool {
+	fp := &fastParser{arena: &arena{}}
+	var n *node
+	var err error
+	if fm.json {
+		jp := jsonParser{arena: fp.arena}
+		n, err = jp.parse(c.buf[:fm.bodyEnd], fm.body, 1, fm.body)
+	} else {
+		n, err = parseYAML(fp, c.buf, fm.body, fm.bodyEnd, 1, nil)
+	}
+	if err != nil {
+		return false
+	}
+	if n == nil || d.root == nil {
+		return n == d.root
+	}
+	return equalNodes(n, d.root)
 }
 
 // skipDashLine skips a leading "---" line of a YAML chunk: it only starts the document.
