@@ -9,12 +9,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagekit/stagekit/internal/fixtures"
 )
 
-// fixtureDirs are the real Helm renders and Kratix samples of the shared acceptance fixtures.
+// fixtureDirs are the real Helm renders and Kratix samples of the acceptance fixtures,
+// relative to their directory.
 var fixtureDirs = []string{
-	"../../../shared/acceptance/fixtures/kratix-marketplace/rendered",
-	"../../../shared/acceptance/fixtures/kratix/work-creator-sample-complete",
+	"kratix-marketplace/rendered",
+	"kratix/work-creator-sample-complete",
 }
 
 // fixtureFiles returns the YAML and JSON files of the fixtures, skipping the test when the
@@ -34,7 +37,12 @@ func fixtureFiles(t testing.TB) map[string][]byte {
 // readFixtures reads the fixtures' YAML and JSON files; none when they are absent.
 func readFixtures() (map[string][]byte, error) {
 	out := map[string][]byte{}
+	root := fixtures.Dir()
+	if root == "" {
+		return out, nil
+	}
 	for _, dir := range fixtureDirs {
+		dir = filepath.Join(root, filepath.FromSlash(dir))
 		if _, err := os.Stat(dir); err != nil {
 			continue
 		}

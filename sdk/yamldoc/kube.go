@@ -71,8 +71,9 @@ type entry struct {
 	key      string
 	identity string
 	k, v     *node // the key as written (nil for a merged key's... never) and its value
-	// via is the index in the map's children of the "<<" key that supplied the entry, or -1.
-	via int
+	// via is the index in the map's children of the "<<" key that supplied the entry, or -1;
+	// i is the index of an explicit entry's key.
+	via, i int
 }
 
 // readErr is a problem of a document Kubernetes cannot read, at a node.
@@ -92,7 +93,7 @@ func mapEntries(m *node) ([]entry, error) {
 	if !m.merges && !m.oddKeys {
 		for i := 0; i+1 < len(kids); i += 2 {
 			k := kids[i]
-			out = append(out, entry{key: k.value, identity: "s" + k.value, k: k, v: kids[i+1], via: -1})
+			out = append(out, entry{key: k.value, identity: "s" + k.value, k: k, v: kids[i+1], via: -1, i: i})
 		}
 		return out, nil
 	}
@@ -103,7 +104,7 @@ func mapEntries(m *node) ([]entry, error) {
 				if out[j].via < 0 && e.via < 0 && dup == nil {
 					dup = duplicateKey(out[j].k, e.k)
 				}
-				out[j].k, out[j].v, out[j].via = e.k, e.v, e.via
+				out[j].k, out[j].v, out[j].via, out[j].i = e.k, e.v, e.via, e.i
 				return
 			}
 		}
@@ -116,7 +117,7 @@ func mapEntries(m *node) ([]entry, error) {
 			if problem != "" {
 				return nil, &readErr{k, problem}
 			}
-			set(entry{key: s, identity: id, k: k, v: v, via: -1})
+			set(entry{key: s, identity: id, k: k, v: v, via: -1, i: i})
 			continue
 		}
 		merged, err := mergeEntries(k, v)
@@ -193,7 +194,7 @@ func lookup(m *node, key string) (e entry, ok bool) {
 	if !m.merges && !m.oddKeys {
 		for i := 0; i+1 < len(m.children); i += 2 {
 			if k := m.children[i]; k.value == key {
-				return entry{key: key, k: k, v: m.children[i+1], via: -1}, true
+				return entry{key: key, k: k, v: m.children[i+1], via: -1, i: i}, true
 			}
 		}
 		return entry{}, false

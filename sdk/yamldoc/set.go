@@ -72,27 +72,49 @@ func (d *Doc) setRoot(nv *node) error {
 // place the stage did not edit is refused.
 
 // editLog undoes the changes of a walk whose edit fails or turns out to change nothing.
-type editLog []func()
+type editLog []undoStep
+
+// undoStep restores a node: its children list, or (touched) its dirty flag and orig.
+type undoStep struct {
+	n       *node
+	kids    []*node
+	i       int // the child replaced, or -1 for the whole list, -2 for a touch
+	old     *node
+	dirty   bool
+	hadOrig bool
+	root    *Doc // the document whose empty root the walk created
+}
 
 func (l *editLog) undo() {
 	for i := len(*l) - 1; i >= 0; i-- {
-		(*l)[i]()
+		u := (*l)[i]
+		switch {
+		case u.root != nil:
+			u.root.root, u.root.replaced = nil, false
+		case u.i == -2:
+			u.n.dirty = u.dirty
+			if !u.hadOrig && u.n.more != nil {
+				u.n.more.orig = nil
+			}
+		case u.i == -1:
+			u.n.children = u.kids
+		default:
+			u.kids[u.i] = u.old
+			u.n.children = u.kids
+		}
 	}
-	*l = nil
+	*l = (*l)[:0]
 }
 
 // setChild replaces a child of parent, logging how to undo it.
 func (l *editLog) setChild(parent *node, i int, c *node) {
-	old := parent.children[i]
-	kids := parent.children
-	*l = append(*l, func() { kids[i] = old; parent.children = kids })
+	*l = append(*l, undoStep{n: parent, kids: parent.children, i: i, old: parent.children[i]})
 	parent.children[i] = c
 }
 
 // setChildren replaces parent's children list, logging how to undo it.
 func (l *editLog) setChildren(parent *node, kids []*node) {
-	old := parent.children
-	*l = append(*l, func() { parent.children = old })
+	*l = append(*l, undoStep{n: parent, kids: parent.children, i: -1})
 	parent.children = kids
 }
 
@@ -100,14 +122,7 @@ func (l *editLog) setChildren(parent *node, kids []*node) {
 // so the saved file can be diffed against the source.
 func (l *editLog) touch(chain []*node) {
 	for _, n := range chain {
-		n := n
-		dirty, hadOrig := n.dirty, n.orig() != nil
-		*l = append(*l, func() {
-			n.dirty = dirty
-			if !hadOrig && n.more != nil {
-				n.more.orig = nil
-			}
-		})
+		*l = append(*l, undoStep{n: n, i: -2, dirty: n.dirty, hadOrig: n.orig() != nil})
 		if !n.synthetic() && n.orig() == nil {
 			// Never nil, even for an empty collection: a nil orig means "not edited".
 			n.extra().orig = append(make([]*node, 0, len(n.children)), n.children...)
@@ -191,7 +206,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 		}
 		d.root = &node{kind: MapKind, tag: "!!map"}
 		d.replaced = true
-		*log = append(*log, func() { d.root, d.replaced = nil, false })
+		*log = append(*log, undoStep{root: d})
 	}
 	out := []*node{d.root}
 	cur, inCopy := d.root, false
@@ -237,7 +252,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 					log.setChild(cur, len(cur.children)-1, next)
 				}
 			default:
-				idx := childIndex(cur, en.v)
+				idx := en.i + 1
 				if en.v.kind == ScalarKind && en.v.tag == tagNull && create {
 					next = &node{kind: MapKind, tag: "!!map", more: &nodeMore{replaces: en.v}}
 					log.touch(out)
@@ -328,7 +343,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 			log.touch(chain)
 			log.setChildren(parent, append(parent.children[:len(parent.children):len(parent.children)], keyNode(last.Key), nv))
 		default:
-			idx := childIndex(parent, en.v)
+			idx := en.i + 1
 			nv.extra().replaces = replaced(en.v)
 			log.touch(chain)
 			log.setChild(parent, idx, nv)
@@ -407,7 +422,7 @@ func (d *Doc) deleteKey(chain []*node, m *node, key string, log *editLog) (bool,
 		}
 		had = true
 		if en.via < 0 {
-			idx := childIndex(m, en.k)
+			idx := en.i
 			log.touch(chain)
 			log.setChildren(m, append(m.children[:idx:idx], m.children[idx+2:]...))
 			continue
