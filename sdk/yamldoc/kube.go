@@ -1,7 +1,6 @@
 package yamldoc
 
 import (
-	"encoding/base64"
 	"fmt"
 	"math"
 	"math/big"
@@ -274,12 +273,6 @@ func goScalar(n *node) (any, error) {
 	default:
 		return x, nil
 	}
-}
-
-// decodeBinary is a !!binary scalar's bytes.
-func decodeBinary(s string) (string, bool) {
-	b, err := base64.StdEncoding.DecodeString(s)
-	return string(b), err == nil
 }
 
 // v2Sim counts the values goyaml.v2 decodes for a document, in its order, to refuse what it

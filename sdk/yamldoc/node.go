@@ -116,13 +116,3 @@ func (n *node) resolved() *node {
 	}
 	return n
 }
-
-func (n *node) mapGet(key string) (k, v *node, idx int) {
-	for i := 0; i+1 < len(n.children); i += 2 {
-		c := n.children[i]
-		if c.kind == ScalarKind && c.value == key {
-			return c, n.children[i+1], i
-		}
-	}
-	return nil, nil, -1
-}

@@ -742,20 +742,3 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 	}
 	return nil
 }
-
-// withinBudget reports whether the tree, aliases expanded, has at most budget nodes.
-func withinBudget(n *node, budget *int) bool {
-	if *budget--; *budget < 0 {
-		return false
-	}
-	n = n.resolved()
-	if n == nil {
-		return true
-	}
-	for _, c := range n.children {
-		if !withinBudget(c, budget) {
-			return false
-		}
-	}
-	return true
-}

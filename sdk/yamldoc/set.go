@@ -173,16 +173,6 @@ func (d *Doc) own(parent *node, i int, inCopy bool, log *editLog) (*node, bool) 
 	return c, inCopy
 }
 
-// childIndex is the index of child c in n's children, or -1.
-func childIndex(n, c *node) int {
-	for i, x := range n.children {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // explicitKey is the index of n's explicit key that reads as key, or -1.
 func explicitKey(n *node, key string) int {
 	for i := 0; i+1 < len(n.children); i += 2 {

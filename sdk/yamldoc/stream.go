@@ -33,10 +33,9 @@ type Stream struct {
 	r      io.Reader
 	w      io.Writer // nil: read only
 
-	fr    *framer
-	buf   []byte // input from the framer's position on
-	eof   bool
-	lines int // the file line at the start of buf
+	fr  *framer
+	buf []byte // input from the framer's position on
+	eof bool
 
 	cur     *Doc // handed out, written on the next call
 	curLast bool
