@@ -126,7 +126,7 @@ func TestObjectGetters(t *testing.T) {
 		{"a map", func() (any, error) { return o.GetMap("spec.labels") }, map[string]any{"team": "a", "tier": "web"}, ""},
 		{"an indexed path", func() (any, error) { return o.GetInt("status.kratix.workflows.pipelines[1].attempts") }, int64(2), ""},
 		{"a missing field names the path and the line of the nearest parent", func() (any, error) { return o.GetString("spec.missing") }, "",
-			"input/object.yaml:7: spec.missing: not found"},
+			"input/object.yaml:6: spec.missing: not found"},
 		{"an integer read as a string names path, expected type and line", func() (any, error) { return o.GetString("spec.size") }, "",
 			"input/object.yaml:15: spec.size: want a string, got an integer"},
 		{"a string read as an integer", func() (any, error) { return o.GetInt("spec.image") }, int64(0),

@@ -71,7 +71,7 @@ spec:
 
 func TestMissingImageNamesTheField(t *testing.T) {
 	res := stagetest.Run(t, stage, stagetest.Fixture{Object: "apiVersion: example.stagekit.dev/v1\nkind: App\nmetadata:\n  name: todo\nspec:\n  replicas: 2\n"})
-	want := []string{"input/object.yaml:6: spec.image: not found"}
+	want := []string{"input/object.yaml:5: spec.image: not found"}
 	if res.ExitCode != sdk.ExitRuleBroken || !cmp.Equal(want, res.Errors()) {
 		t.Errorf("exit %d, errors -want +got:\n%s", res.ExitCode, cmp.Diff(want, res.Errors()))
 	}

@@ -175,7 +175,7 @@ func parses(src string) bool {
 
 // snippetImports are the packages a snippet may use without importing them.
 var snippetImports = []string{
-	"context", "errors", "fmt", "os", "strings", "testing", "time",
+	"context", "errors", "fmt", "io", "os", "strings", "testing", "time",
 	"github.com/stagekit/stagekit/sdk",
 	"github.com/stagekit/stagekit/sdk/fieldpath",
 	"github.com/stagekit/stagekit/sdk/fsys",

@@ -17,7 +17,6 @@ import (
 
 	"github.com/stagekit/stagekit/internal/promise"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
-	"sigs.k8s.io/yaml"
 )
 
 // PromiseLabel is the label Kratix keeps on every request: the name of its Promise.
@@ -75,28 +74,28 @@ func Load(paths []string, stdin io.Reader, p *promise.Promise) (Set, error) {
 			if d.Empty() {
 				continue
 			}
-			value, err := decode(d.Source())
+			value, err := decode(d.Root())
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s:%d: does not read as kubectl reads YAML", f, d.Line()))
 				continue
 			}
 			nodes := objects(d.Root())
 			values := objectValues(value)
-			if len(nodes) != len(values) {
-				errs = append(errs, fmt.Errorf("%s:%d: the document's items do not read alike in YAML 1.1 and 1.2", f, d.Line()))
-				continue
-			}
-			for i, n := range nodes {
-				obj, ok := values[i].(map[string]any)
+			for i, v := range values {
+				line := d.Line()
+				if i < len(nodes) { // the same structure, read once: nodes only give the lines
+					line = nodes[i].Line()
+				}
+				obj, ok := v.(map[string]any)
 				if !ok {
-					errs = append(errs, fmt.Errorf("%s:%d: not an object", f, n.Line()))
+					errs = append(errs, fmt.Errorf("%s:%d: not an object", f, line))
 					continue
 				}
 				if !p.Serves(obj) {
 					set.Other++
 					continue
 				}
-				r, err := request(obj, p, fmt.Sprintf("%s:%d", f, n.Line()))
+				r, err := request(obj, p, fmt.Sprintf("%s:%d", f, line))
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -117,11 +116,11 @@ func Load(paths []string, stdin io.Reader, p *promise.Promise) (Set, error) {
 	return set, errors.Join(errs...)
 }
 
-// decode reads a document's values as kubectl does before sending it to the API server: YAML
-// 1.1 through sigs.k8s.io/yaml (yes and on are booleans, << merges), then JSON numbers as
-// apimachinery keeps them (int64 when integral and in range, float64 otherwise).
-func decode(src []byte) (any, error) {
-	j, err := yaml.YAMLToJSON(src)
+// decode reads a document's values as kubectl sends them to the API server: yamldoc's reading is
+// kubectl's (YAML 1.1, << merges), and numbers are kept as apimachinery keeps them (int64 when
+// integral and in range, float64 otherwise).
+func decode(root yamldoc.Node) (any, error) {
+	j, err := root.JSON()
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package yamldoc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -118,13 +119,8 @@ func strNode(s string) (*node, error) {
 func intNode(s string) *node { return &node{kind: ScalarKind, tag: "!!int", value: s} }
 
 func floatNode(f float64) (*node, error) {
-	switch {
-	case math.IsNaN(f):
-		return &node{kind: ScalarKind, tag: "!!float", value: ".nan"}, nil
-	case math.IsInf(f, 1):
-		return &node{kind: ScalarKind, tag: "!!float", value: ".inf"}, nil
-	case math.IsInf(f, -1):
-		return &node{kind: ScalarKind, tag: "!!float", value: "-.inf"}, nil
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("%v is not a number JSON can hold; Kubernetes cannot read it", f)
 	}
 	return &node{kind: ScalarKind, tag: "!!float", value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
 }
@@ -198,7 +194,7 @@ func copyNode(n *node, budget *int) (*node, error) {
 		return nil, fmt.Errorf("value expands to too many nodes (YAML alias bomb?)")
 	}
 	n = n.resolved()
-	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow}
+	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
 	if len(n.children) > 0 {
 		c.children = make([]*node, len(n.children))
 		for i, ch := range n.children {
@@ -212,51 +208,20 @@ func copyNode(n *node, budget *int) (*node, error) {
 	return c, nil
 }
 
-// equalNodes compares two values as data: same kinds, map entries in the same order, equal
-// scalars (numbers by value, so 2 and 2.0 are equal as they are in JSON). Two aliases are
-// compared through their anchored values once per pair, so an alias bomb is not expanded; a
-// comparison that would visit more than aliasBudget nodes reports false.
+// equalNodes compares two values as Kubernetes reads them: same kinds, maps with the same keys
+// (merged keys included, in any order), equal scalars (numbers by exact value, so 2 and 2.0
+// are equal as they are in JSON; yes and true are the same boolean). A comparison that would
+// visit more than aliasBudget nodes reports false.
 func equalNodes(a, b *node) bool {
 	c := nodeCmp{budget: aliasBudget}
 	return c.eq(a, b)
 }
 
-type nodeCmp struct {
-	budget int
-	pairs  map[[2]*node]bool
-}
+type nodeCmp struct{ budget int }
 
 func (c *nodeCmp) eq(a, b *node) bool {
 	if c.budget--; c.budget < 0 {
 		return false
-	}
-	if a != nil && b != nil && a.kind == b.kind && a.kind != AliasKind {
-		// The common case, no alias on either side.
-		switch {
-		case len(a.children) != len(b.children):
-			return false
-		case a.kind == ScalarKind:
-			return a.tag == b.tag && a.value == b.value || equalScalars(a, b)
-		}
-		for i, ac := range a.children {
-			if !c.eq(ac, b.children[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	if a != nil && b != nil && a.kind == AliasKind && b.kind == AliasKind {
-		key := [2]*node{a.alias(), b.alias()}
-		if r, ok := c.pairs[key]; ok {
-			return r
-		}
-		if c.pairs == nil {
-			c.pairs = map[[2]*node]bool{}
-		}
-		c.pairs[key] = true // anchors cannot refer to themselves; this only stops a cycle
-		r := c.eq(a.alias(), b.alias())
-		c.pairs[key] = r
-		return r
 	}
 	a, b = a.resolved(), b.resolved()
 	if a == nil || b == nil {
@@ -265,76 +230,93 @@ func (c *nodeCmp) eq(a, b *node) bool {
 	if a == b {
 		return true
 	}
-	if a.kind != b.kind || len(a.children) != len(b.children) {
+	if a.kind != b.kind {
 		return false
 	}
-	if a.kind == ScalarKind {
-		return equalScalars(a, b)
+	switch a.kind {
+	case ScalarKind:
+		return a.tag == b.tag && a.value == b.value && a.json == b.json || equalScalars(a, b)
+	case SeqKind:
+		if len(a.children) != len(b.children) {
+			return false
+		}
+		for i := range a.children {
+			if !c.eq(a.children[i], b.children[i]) {
+				return false
+			}
+		}
+		return true
 	}
-	for i := range a.children {
-		if !c.eq(a.children[i], b.children[i]) {
+	plain := !a.merges && !a.oddKeys && !b.merges && !b.oddKeys
+	if plain && len(a.children) == len(b.children) {
+		inOrder := true
+		for i := 0; i < len(a.children); i += 2 {
+			if a.children[i].value != b.children[i].value {
+				inOrder = false
+				break
+			}
+		}
+		if inOrder {
+			for i := 1; i < len(a.children); i += 2 {
+				if !c.eq(a.children[i], b.children[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	ea, err1 := mapEntries(a)
+	eb, err2 := mapEntries(b)
+	if err1 != nil || err2 != nil || len(ea) != len(eb) {
+		return false
+	}
+	byKey := make(map[string]*node, len(eb))
+	for _, e := range eb {
+		byKey[e.key] = e.v
+	}
+	for _, e := range ea {
+		bv, ok := byKey[e.key]
+		if !ok || !c.eq(e.v, bv) {
 			return false
 		}
 	}
 	return true
 }
 
+// equalScalars compares two scalars as Kubernetes reads them.
 func equalScalars(a, b *node) bool {
-	if a.tag == b.tag && a.value == b.value {
-		return true
+	ta, tb := kubeTag(a), kubeTag(b)
+	num := func(t string) bool { return t == tagInt || t == tagFloat }
+	if num(ta) && num(tb) {
+		ra, ok1 := numberRat(a)
+		rb, ok2 := numberRat(b)
+		return ok1 && ok2 && ra.Cmp(rb) == 0
 	}
-	num := func(t string) bool { return t == "!!int" || t == "!!float" }
-	if num(a.tag) && num(b.tag) {
-		av, bv := scalarValue(a), scalarValue(b)
-		return equalNumbers(av, bv)
-	}
-	if a.tag != b.tag {
+	if ta != tb {
 		return false
 	}
-	switch a.tag {
-	case "!!null":
-		return true
-	case "!!bool":
-		return scalarValue(a) == scalarValue(b)
-	}
-	return a.value == b.value
+	return scalarValue(a) == scalarValue(b)
 }
 
-func equalNumbers(a, b any) bool {
-	toRat := func(v any) (*big.Rat, bool) {
-		switch x := v.(type) {
-		case int64:
-			return new(big.Rat).SetInt64(x), true
-		case *big.Int:
-			return new(big.Rat).SetInt(x), true
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, false
-			}
-			return new(big.Rat).SetFloat64(x), true
-		}
-		return nil, false
-	}
-	ar, aok := toRat(a)
-	br, bok := toRat(b)
-	if aok && bok {
-		return ar.Cmp(br) == 0
-	}
-	af, aok := a.(float64)
-	bf, bok := b.(float64)
-	return aok && bok && (af == bf || math.IsNaN(af) && math.IsNaN(bf))
-}
-
-// writeJSON writes the value as JSON, numbers exactly as written.
+// writeJSON writes the value as JSON, as Kubernetes reads it: merge keys resolved, keys as
+// strings, numbers exactly as written in JSON (and as goyaml.v2 reads them in YAML).
 func (v Node) writeJSON(buf *bytes.Buffer) error {
 	budget := aliasBudget
-	return v.writeJSONNode(buf, v.n, &budget)
+	if err := v.writeJSONNode(buf, v.n, &budget); err != nil {
+		line := v.Line()
+		var re *readErr
+		if errors.As(err, &re) && re.n.line > 0 {
+			line = re.n.line
+		}
+		return v.errAt(nil, line, nil, err.Error())
+	}
+	return nil
 }
 
 func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 	*budget--
 	if *budget < 0 {
-		return v.errAt(nil, v.Line(), nil, "value expands to too many nodes (YAML alias bomb?)")
+		return &readErr{n, "value expands to too many nodes (YAML alias bomb?)"}
 	}
 	n = n.resolved()
 	if n == nil {
@@ -343,14 +325,18 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 	}
 	switch n.kind {
 	case MapKind:
+		es, err := mapEntries(n)
+		if err != nil {
+			return err
+		}
 		buf.WriteByte('{')
-		for i := 0; i+1 < len(n.children); i += 2 {
+		for i, e := range es {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			writeJSONString(buf, n.children[i].resolved().value)
+			writeJSONString(buf, e.key)
 			buf.WriteByte(':')
-			if err := v.writeJSONNode(buf, n.children[i+1], budget); err != nil {
+			if err := v.writeJSONNode(buf, e.v, budget); err != nil {
 				return err
 			}
 		}
@@ -367,12 +353,21 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 		}
 		buf.WriteByte(']')
 	default:
+		if !n.json {
+			if _, err := goScalar(n); err != nil {
+				return err
+			}
+		}
 		buf.WriteString(jsonScalar(n))
 	}
 	return nil
 }
 
+// jsonScalar writes a scalar as JSON; a JSON number keeps its text.
 func jsonScalar(n *node) string {
+	if n.json && (n.tag == tagInt || n.tag == tagFloat) {
+		return n.value
+	}
 	switch x := scalarValue(n).(type) {
 	case nil:
 		return "null"
@@ -380,8 +375,8 @@ func jsonScalar(n *node) string {
 		return strconv.FormatBool(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
-	case *big.Int:
-		return x.String()
+	case uint64:
+		return strconv.FormatUint(x, 10)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return strconv.Quote(n.value)

@@ -1,7 +1,22 @@
-// Package yamldoc reads and edits YAML and JSON documents without disturbing them.
+// Package yamldoc reads and edits YAML and JSON documents as Kubernetes reads them, without
+// disturbing them.
 //
-// Stages edit files that other stages, Helm or kubectl wrote, and Kratix ships every byte to Git.
-// A re-encoding YAML library rewrites the whole file for one label: comments move, quoting
+// # One reading: Kubernetes'
+//
+// What yamldoc reads from a manifest file is what kubectl, Flux and Kratix read: the
+// documents of apimachinery's YAMLOrJSONDecoder (a stream of JSON values, or YAML documents cut
+// at "---" lines), each read as sigs.k8s.io/yaml reads it (goyaml.v2, YAML 1.1: yes, on and y
+// are booleans, 0755 is octal, a "<<" merge key merges maps, keys are read as strings) or as
+// encoding/json reads a JSON value (every escape; numbers exactly as written). A document
+// Kubernetes cannot read, or one yamldoc cannot read the same way, is refused with a
+// *SyntaxError naming the file and line; it is never read differently, and no part of a file
+// is skipped. Errors never quote the document's values (they may be a Secret's): they name
+// lines and field paths. FuzzReadsAsKubernetes holds the reading to the decoder's.
+//
+// # Edits that keep the file
+//
+// Stages edit files that other stages, Helm or kubectl wrote, and Kratix ships every byte to
+// Git. A re-encoding YAML library rewrites the whole file for one label: comments move, quoting
 // changes, sequences re-indent, and the diff a platform engineer reviews hides the one real
 // change. yamldoc instead parses for positions, keeps the source, and splices in only the bytes
 // of the values that changed:
@@ -10,15 +25,28 @@
 //   - in an edited file, the documents that were not edited keep their exact bytes;
 //   - an edited document keeps its comments, key order, quoting, indentation and sequence style,
 //     and lines are never wrapped; new keys are appended to their mapping in its own style;
-//   - JSON stays JSON, with its indentation and key separator.
+//   - JSON stays JSON, with its indentation and key separator;
+//   - new strings are quoted wherever YAML 1.1 would read them as something else.
+//
+// An edit is an edit of the value Kubernetes reads, through aliases and merge keys: the saved
+// document reads as the previous value with that change and nothing else. An alias the edit
+// goes through is written as an explicit copy holding the edited value; an anchored value is
+// edited in place only when every alias of it ends up with the same value (a label added to
+// metadata, the selector and the template of a Deployment whose labels are one anchor); a key
+// only a "<<" supplies becomes an explicit key after it. An edit that would change a place the
+// stage did not edit (an alias in a selector) is refused, naming the lines.
 //
 // Every edited document is parsed again before it is returned and compared with the intended
-// tree; if the splice would not read back as intended (an exotic construct), the document is
-// re-rendered whole instead, so an edit can lose formatting in rare cases but never data.
+// value, and the file is checked to split into the same documents; a splice that would not
+// read back is written whole only where that loses nothing but layout (no comment, no anchor),
+// else the save is an error. An edit never loses data silently.
 //
-// Documents in the YAML that Kubernetes tooling writes (and JSON) are parsed by a parser of
-// this package straight into its tree, several times faster than yaml.v3; any other document is
-// parsed by yaml.v3, whose errors are reported (see fast.go).
+// Parse reads a whole file; Stream reads, edits and writes a stream one document at a time,
+// with the memory of one document.
+//
+// Documents in the YAML that Kubernetes tooling writes are parsed by a parser of this package
+// straight into its tree, several times faster than yaml.v3; any other document is parsed by
+// yaml.v3 and checked against goyaml.v2 (see fast.go and slow.go).
 //
 // Paths use the syntax of package fieldpath (spec.containers[0].image).
 package yamldoc

@@ -4,59 +4,83 @@ import (
 	"bytes"
 	"sort"
 	"unicode/utf8"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Doc is one document of a File.
 type Doc struct {
-	file       *File
-	index      int
-	start, end int // the document's bytes in file.src, including its "---" line
-	firstLine  int // file line of start
-	root       *node
-	removed    bool
-	replaced   bool // the root itself was replaced by SetRoot
-	origRoot   *node
+	file *File
+	// The document's bytes are src[start:tail]: its "---" line (if the line that cut it from
+	// the previous document), what the decoder parses, src[body:end], and a trailing "---"
+	// line after which nothing follows. Edits only change src[body:end].
+	start, body, end, tail int
+	firstLine, bodyLine    int // file lines of start and body
+	index                  int
+	json                   bool // a value of a JSON stream, read by encoding/json's rules
+	crlf                   byte // 0 unknown, 1 no, 2: the document's lines end with "\r\n"
+	anchors                bool // the document has anchors or aliases (edits reconcile them)
+	root                   *node
+	removed                bool
+	replaced               bool // the root itself was replaced by SetRoot
+	origRoot               *node
 
 	lineStarts []int // file offsets of the document's lines, computed on first edit
 }
 
-// parse parses the document with the fast parser, or with yaml.v3 when the fast parser does
-// not handle what the document holds.
-func (d *Doc) parse(fp *fastParser) error {
-	root, ok := fp.parse(d.file.src, d.start, d.end, d.firstLine)
-	if src := d.file.src[d.start:d.end]; !ok && len(bytes.TrimSpace(src)) > 0 {
-		d.file.slowDocs++
+// parse parses the document with the JSON parser, the fast parser, or yaml.v3 when the fast
+// parser does not handle what the document holds.
+func (d *Doc) parse(fp *fastParser, jp *jsonParser) error {
+	src := d.file.src
+	slow := d.file.slowDocs
+	var root *node
+	switch {
+	case d.json:
+		jp.arena = fp.arena
 		var err error
-		if root, err = parseSlow(d.file.src[d.start:d.end], d.firstLine); err != nil {
+		if root, err = jp.parse(src[:d.end], d.body, d.bodyLine, d.body); err != nil {
+			return d.jsonErr(err)
+		}
+	default:
+		var err error
+		if root, err = parseYAML(fp, src, d.body, d.end, d.bodyLine, &d.file.slowDocs); err != nil {
 			return err
 		}
 	}
 	d.root = root
 	d.origRoot = root
+	d.anchors = root != nil && d.file.slowDocs > slow && hasAnchors(root)
 	return nil
 }
 
-// parseSlow parses one document with yaml.v3; firstLine is the file line where src starts.
-// root is nil for an empty document.
-func parseSlow(src []byte, firstLine int) (*node, error) {
-	y, err := decodeNode(src)
-	if err != nil {
-		return nil, explain(src, firstLine, parseError(err, firstLine-1))
+// parseYAML parses the YAML chunk src[start:end], whose first line is line, with the fast
+// parser or the slow path. The chunk is read as the decoder's line reader hands it to
+// goyaml.v2, with a line break after its last line (a literal block at the end of a file
+// without a final line break still ends with one).
+func parseYAML(fp *fastParser, src []byte, start, end, line int, slowDocs *int) (*node, error) {
+	body := src[start:end]
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		c := make([]byte, len(body)+1)
+		copy(c, body)
+		c[len(body)] = '\n'
+		src, start, end, body = c, 0, len(c), c
 	}
-	if y.Kind == 0 || len(y.Content) == 0 {
-		return nil, nil
+	root, ok := fp.parse(src, start, end, line)
+	if ok {
+		return root, nil
 	}
-	root, err := convert(y.Content[0], firstLine-1, map[*yaml.Node]*node{})
-	if err != nil {
-		return nil, err
+	if slowDocs != nil {
+		*slowDocs++
 	}
-	// A document whose only content is a null (a bare "---" with a comment) is empty.
-	if root.kind == ScalarKind && root.tag == "!!null" && root.value == "" {
-		return nil, nil
+	return parseSlow(lineChunk(body), line)
+}
+
+// jsonErr is a JSON parse error on its file line.
+func (d *Doc) jsonErr(err error) error {
+	je, ok := err.(*jsonError)
+	if !ok {
+		return err // a duplicate key, on its line
 	}
-	return root, nil
+	line := d.bodyLine + bytes.Count(d.file.src[d.body:min(je.off, d.end)], nl)
+	return &SyntaxError{Line: line, Msg: je.msg}
 }
 
 // File is the file the document belongs to.
@@ -84,7 +108,7 @@ func (d *Doc) Root() Node { return Node{doc: d, n: d.root} }
 func (d *Doc) Remove() { d.removed = true }
 
 // Source is the document's original bytes, including its "---" line.
-func (d *Doc) Source() []byte { return d.file.src[d.start:d.end] }
+func (d *Doc) Source() []byte { return d.file.src[d.start:d.tail] }
 
 // Changed reports whether the document was edited.
 func (d *Doc) Changed() bool { return d.replaced || d.root != nil && d.root.dirty }
@@ -121,10 +145,6 @@ func (d *Doc) indexLines() {
 		d.lineStarts = make([]int, 0, 1+bytes.Count(src[d.start:], nl))
 	}
 	d.lineStarts = append(d.lineStarts[:0], d.start)
-	if d.start == 0 && bytes.HasPrefix(src, bom) {
-		// The parser does not count a byte order mark in columns, nor does indentation.
-		d.lineStarts[0] = len(bom)
-	}
 	for i := d.start; i < len(src); {
 		j := bytes.IndexByte(src[i:], '\n')
 		if j < 0 {
@@ -132,6 +152,16 @@ func (d *Doc) indexLines() {
 		}
 		i += j + 1
 		d.lineStarts = append(d.lineStarts, i)
+	}
+	// Columns on the body's first line count from where the parser started reading, which
+	// is mid-line after a JSON value, and after a byte order mark (the parsers skip it; so
+	// does indentation).
+	if k := d.bodyLine - d.firstLine; k >= 0 && k < len(d.lineStarts) {
+		origin := d.body
+		if bytes.HasPrefix(src[d.body:], bom) {
+			origin += len(bom)
+		}
+		d.lineStarts[k] = max(d.lineStarts[k], origin)
 	}
 }
 

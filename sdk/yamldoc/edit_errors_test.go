@@ -21,7 +21,7 @@ func TestSetErrorsLeaveTheDocument(t *testing.T) {
 		{"index into a map", "a map has no items", "metadata[0]", 1, `f.yaml:3: metadata: is a map, not a list`, false},
 		{"index past the end", "only index len appends", "items[3]", "y", `f.yaml:5: items[3]: index out of range: the list has 1 items (append at [1])`, false},
 		{"list under a created map", "maps are created on the way, lists are not; nothing is created", "spec.containers[0].image", "x", `f.yaml:2: spec.containers[0]: not found: only maps are created on the way; set the list first`, true},
-		{"through an alias", "an alias is not edited through", "ref.k", 2, `f.yaml:7: ref: is a YAML alias; edit the anchored value instead`, false},
+		{"through an alias into a scalar", "the copy the walk made of the alias is undone", "ref.k.x", 2, `f.yaml:6: ref.k: is an integer, not a map`, false},
 		{"unencodable", "a value encoding/json refuses is an error", "x", func() {}, `f.yaml:2: x: cannot encode func(): json: unsupported type: func()`, false},
 		{"bad path", "a malformed path", "a..b", 1, `path "a..b": empty key at offset 2`, false},
 	}

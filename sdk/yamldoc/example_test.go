@@ -1,7 +1,10 @@
 package yamldoc_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
@@ -58,4 +61,56 @@ metadata: {name: web}
 	// apiVersion: v1
 	// kind: Service
 	// metadata: {name: web, labels: {team: payments}}
+}
+
+// Read a manifest stream one document at a time, label each object and write it out as soon
+// as the next one is read: memory holds one document, not the file. JSON values that follow
+// one another are documents too, as kubectl reads them.
+func ExampleStream() {
+	in := strings.NewReader(`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "labels": {"enabled": "yes"}}}
+`)
+	var out bytes.Buffer
+	s := yamldoc.NewStream("output/all.json", in, &out)
+	for {
+		d, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if err := d.Root().Set(`metadata.labels["team"]`, "payments"); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	if err := s.Close(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(out.String())
+	// Output:
+	// {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "labels": {"team": "payments"}}}
+	// {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "labels": {"enabled": "yes", "team": "payments"}}}
+}
+
+// Values are read as Kubernetes reads them: YAML 1.1's yes is a boolean, a "<<" merge key
+// supplies keys, and an integral float is an integer.
+func ExampleNode_GetBool() {
+	f, err := yamldoc.Parse("object.yaml", []byte(`defaults: &d {replicas: 3.0}
+spec:
+  <<: *d
+  enabled: yes
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	root := f.Docs()[0].Root()
+	enabled, _ := root.GetBool("spec.enabled")
+	replicas, _ := root.GetInt("spec.replicas")
+	fmt.Println(enabled, replicas)
+	// Output: true 3
 }

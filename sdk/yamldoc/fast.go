@@ -5,16 +5,18 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
 
 // The fast parser builds the node tree straight from the bytes for the YAML that Kubernetes
 // tooling writes, and gives up on a document (bail) at anything else or anything it is not
-// sure of; yaml.v3 then parses that document. It only accepts documents yaml.v3 reads, and
-// builds for them exactly the tree convert builds from yaml.v3's: kinds, resolved tags, values,
-// styles, lines and columns (FuzzFastParseMatchesYAMLv3 and TestFastParseRandomDocuments hold
-// it to that). So every error message still comes from yaml.v3, and exotic YAML still works.
+// sure of; yaml.v3 then parses that document (slow.go). It only accepts documents yaml.v3 and
+// goyaml.v2 read alike, and builds for them exactly the tree the slow path builds: kinds,
+// resolved tags (goyaml.v2's YAML 1.1 rules), values, styles, lines and columns
+// (FuzzFastParseMatchesYAMLv3, TestFastParseRandomDocuments and FuzzReadsAsKubernetes hold it
+// to that). So every error message comes from the slow path, and exotic YAML still works.
 //
 // It reads: block mappings and sequences (indented or at their key's column), plain scalars
 // (multi-line ones folded), single- and double-quoted scalars (with YAML's escapes, multi-line
@@ -29,8 +31,8 @@ import (
 // YAML refuses or treats as line breaks (controls, invalid UTF-8, NEL, LS, PS, the byte order
 // mark), implicit and empty flow entries ({a, b: 1}, [a: b], [a,,b]), plain scalars holding
 // ":" or spanning lines in flow context, keys spanning lines or longer than YAML's limit,
-// duplicate keys (convert reports them), nesting deeper than maxFastDepth, and anything
-// malformed.
+// duplicate keys (the slow path reports them), keys that are not strings (1, yes, the "<<"
+// merge key), .inf and .nan, nesting deeper than maxFastDepth, and anything malformed.
 //
 // Scalars that equal their source bytes are not copied: their value is a string over the
 // source (unsafe.String), which is why Parse's source must not be modified afterwards. Nodes,
@@ -56,6 +58,7 @@ const (
 	tagNull      = "!!null"
 	tagTimestamp = "!!timestamp"
 	tagMerge     = "!!merge"
+	tagBinary    = "!!binary"
 	tagMap       = "!!map"
 	tagSeq       = "!!seq"
 )
@@ -383,7 +386,7 @@ func (p *fastParser) block(indent int, blockOK bool) *node {
 			p.bail()
 		}
 		if p.keyFollows() {
-			if !blockOK || n.line != p.line {
+			if !blockOK || n.line != p.line || n.tag != tagStr {
 				p.bail() // a mapping in a mapping's value, or a key spanning lines
 			}
 			n = p.mapping(n, start)
@@ -431,7 +434,7 @@ func (p *fastParser) mapping(key *node, keyStart int) *node {
 		default:
 			p.bail()
 		}
-		if !p.keyFollows() || key.line != p.line {
+		if !p.keyFollows() || key.line != p.line || key.tag != tagStr {
 			p.bail()
 		}
 	}
@@ -515,30 +518,50 @@ func (p *fastParser) children(base int, isMap bool) []*node {
 }
 
 // checkDuplicates gives up on a mapping with two keys of the same value, whatever their tags:
-// convert decides whether that is an error.
+// the slow path decides whether that is an error.
 func (p *fastParser) checkDuplicates(kids []*node) {
+	if first, _ := firstDuplicate(kids, &p.keys); first != nil {
+		p.bail()
+	}
+}
+
+// firstDuplicate finds two keys of a mapping's children (key, value, key, value...) with the
+// same value; keys is scratch space.
+func firstDuplicate(kids []*node, keys *[]string) (first, again *node) {
 	if len(kids) <= 64 {
 		for i := 0; i < len(kids); i += 2 {
 			for j := i + 2; j < len(kids); j += 2 {
 				if kids[i].value == kids[j].value {
-					p.bail()
+					return kids[i], kids[j]
 				}
 			}
 		}
-		return
+		return nil, nil
 	}
-	keys := p.keys[:0]
+	ks := (*keys)[:0]
 	for i := 0; i < len(kids); i += 2 {
-		keys = append(keys, kids[i].value)
+		ks = append(ks, kids[i].value)
 	}
-	slices.Sort(keys)
-	for i := 1; i < len(keys); i++ {
-		if keys[i] == keys[i-1] {
-			p.bail()
+	slices.Sort(ks)
+	defer func() {
+		clear(ks)
+		*keys = ks[:0]
+	}()
+	for i := 1; i < len(ks); i++ {
+		if ks[i] == ks[i-1] {
+			for a := 0; a < len(kids); a += 2 {
+				if kids[a].value != ks[i] {
+					continue
+				}
+				for b := a + 2; b < len(kids); b += 2 {
+					if kids[b].value == ks[i] {
+						return kids[a], kids[b]
+					}
+				}
+			}
 		}
 	}
-	clear(keys)
-	p.keys = keys[:0]
+	return nil, nil
 }
 
 // plainIndicator marks the characters that cannot start a plain scalar (some can when a
@@ -605,6 +628,9 @@ func (p *fastParser) plain(flow bool, indent int) *node {
 	}
 	p.pos = end
 	n.value, n.tag = v, resolvePlain(v)
+	if n.tag == tagFloat && strings.ContainsAny(v, "nN") {
+		p.bail() // .inf and .nan, which Kubernetes cannot read: yaml.v3's path explains
+	}
 	return n
 }
 
@@ -1094,7 +1120,7 @@ func (p *fastParser) flow() *node {
 				p.bail()
 			}
 			p.spaces()
-			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || k.line != p.line {
+			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || k.line != p.line || k.tag != tagStr {
 				p.bail()
 			}
 			p.pos++

@@ -3,13 +3,10 @@ package yamldoc
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Format is how a file is written: YAML, or JSON (which is also YAML, but must stay JSON).
@@ -49,7 +46,6 @@ type File struct {
 	src    []byte
 	format Format
 	docs   []*Doc
-	crlf   bool
 
 	// wholeRenders counts the documents that Bytes had to re-render whole because their splice
 	// did not read back; tests use it to check that the splice path was taken.
@@ -77,19 +73,32 @@ func Parse(name string, src []byte) (*File, error) {
 // ParseFormat is Parse with an explicit format.
 func ParseFormat(name string, src []byte, format Format) (*File, error) {
 	f := &File{name: name, src: src, format: format}
-	f.crlf = bytes.Contains(src, []byte("\r\n"))
 	fp := &fastParser{arena: &f.arena}
-	for _, r := range splitDocuments(src) {
-		d := &Doc{file: f, index: len(f.docs), start: r.start, end: r.end, firstLine: r.line}
-		if err := d.parse(fp); err != nil {
+	jp := &jsonParser{}
+	fr := newFramer(src, true)
+	for {
+		fm, err := fr.next()
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			d := f.newDoc(fm)
+			err = d.parse(fp, jp)
+			f.docs = append(f.docs, d)
+		}
+		if err != nil {
 			if se, ok := err.(*SyntaxError); ok {
 				se.File = name
 			}
 			return nil, err
 		}
-		f.docs = append(f.docs, d)
 	}
 	return f, nil
+}
+
+func (f *File) newDoc(fm frame) *Doc {
+	return &Doc{file: f, index: len(f.docs), start: fm.start, body: fm.body, end: fm.bodyEnd, tail: fm.end,
+		firstLine: fm.line, bodyLine: fm.bodyLine, json: fm.json}
 }
 
 // Name is the name the file was parsed with.
@@ -127,173 +136,48 @@ func (f *File) Bytes() ([]byte, error) {
 		return f.src, nil
 	}
 	f.checker = checkers.Get().(*fastParser)
-	defer func() {
-		f.checker.arena.reset()
-		f.checker.src = nil // keep no output alive in the pool
-		if cap(f.checker.scratch) > 1<<16 {
-			f.checker.scratch = nil
-		}
-		checkers.Put(f.checker)
-		f.checker = nil
-	}()
+	defer f.dropChecker()
 	var out bytes.Buffer
 	out.Grow(len(f.src) + len(f.src)/8 + 256) // room for the edits: one allocation
-	for _, d := range f.docs {
+	var w docWriter
+	for i, d := range f.docs {
 		if d.removed {
 			continue
 		}
-		mark := out.Len()
-		if mark > 0 && out.Bytes()[mark-1] != '\n' {
-			// The previous document was last in the source and had no final newline; another
-			// document follows it now that a document in between was removed.
-			out.WriteString(f.newline())
-		}
-		start := out.Len()
-		if err := d.writeTo(&out); err != nil {
+		if err := w.write(&out, d, i == len(f.docs)-1); err != nil {
 			return nil, err
 		}
-		if out.Len() == start {
-			out.Truncate(mark) // nothing follows the previous document after all
-		}
+	}
+	w.check.buf = out.Bytes() // the whole output: checked in place
+	w.check.fr = newFramer(w.check.buf, true)
+	if err := w.check.run(true); err != nil {
+		return nil, err
 	}
 	return out.Bytes(), nil
 }
 
-func (f *File) newline() string {
-	if f.crlf {
+func (f *File) dropChecker() {
+	f.checker.arena.reset()
+	f.checker.src = nil // keep no output alive in the pool
+	if cap(f.checker.scratch) > 1<<16 {
+		f.checker.scratch = nil
+	}
+	checkers.Put(f.checker)
+	f.checker = nil
+}
+
+// newline is the line break of the document's own lines: what an edit writes.
+func (d *Doc) newline() string {
+	if d.crlf == 0 {
+		d.crlf = 1
+		if bytes.Contains(d.file.src[d.start:d.tail], []byte("\r\n")) {
+			d.crlf = 2
+		}
+	}
+	if d.crlf == 2 {
 		return "\r\n"
 	}
 	return "\n"
-}
-
-type docRange struct{ start, end, line int }
-
-// splitDocuments cuts a YAML stream at its document markers. A line starting with "---" or "..."
-// followed by a space, a tab or the end of the line is a marker wherever it appears (YAML forbids
-// such a line inside a scalar), so no parsing is needed to split. Comments and directives before
-// an explicit "---" belong to the document that follows, as the YAML parser sees them.
-func splitDocuments(src []byte) []docRange {
-	var out []docRange
-	start, startLine := 0, 1
-	explicit := false // the current range began with "---"
-	line := 1         // the line of pos
-	ms := markerSearch{src: src, dash: -2, dots: -2}
-	for pos := 0; ; {
-		m := ms.next(pos)
-		if m < 0 {
-			break
-		}
-		line += bytes.Count(src[pos:m], nl)
-		next := len(src)
-		if eol := bytes.IndexByte(src[m:], '\n'); eol >= 0 {
-			next = m + eol + 1
-		}
-		if src[m] == '-' {
-			// Before a "---", a range that began with "---" or holds content is a document.
-			if explicit || hasContent(src[start:m]) {
-				out = append(out, docRange{start, m, startLine})
-				start, startLine = m, line
-			}
-			explicit = true
-		} else {
-			// "..." ends the document; what follows until the next "---" is a new range.
-			out = append(out, docRange{start, next, startLine})
-			start, startLine = next, line+1
-			explicit = false
-		}
-		pos = next
-		if next < len(src) || src[len(src)-1] == '\n' {
-			line++
-		}
-	}
-	if explicit || len(out) == 0 || hasContent(src[start:]) {
-		out = append(out, docRange{start, len(src), startLine})
-	} else if start < len(src) {
-		// Trailing comments after the last document stay with it.
-		out[len(out)-1].end = len(src)
-	}
-	return out
-}
-
-var nl = []byte("\n")
-
-// markerSearch finds the document markers of src in order.
-type markerSearch struct {
-	src        []byte
-	dash, dots int // the next "---" and "...", -1 for none, -2 before the first search
-}
-
-// next returns the offset of the first marker line at or after pos (a line start), or -1.
-func (ms *markerSearch) next(pos int) int {
-	for {
-		if ms.dash != -1 && ms.dash < pos {
-			ms.dash = ms.find(pos, "---")
-		}
-		if ms.dots != -1 && ms.dots < pos {
-			ms.dots = ms.find(pos, "...")
-		}
-		m := ms.dash
-		if m < 0 || ms.dots >= 0 && ms.dots < m {
-			m = ms.dots
-		}
-		if m < 0 {
-			return -1
-		}
-		end := bytes.IndexByte(ms.src[m:], '\n')
-		if end < 0 {
-			end = len(ms.src) - m
-		}
-		kind := "---"
-		if ms.src[m] == '.' {
-			kind = "..."
-		}
-		if (m == 0 || ms.src[m-1] == '\n') && isMarker(ms.src[m:m+end], kind) {
-			return m
-		}
-		pos = m + 1 // not at a line start, or not followed by a blank
-	}
-}
-
-func (ms *markerSearch) find(from int, m string) int {
-	i := bytes.Index(ms.src[from:], []byte(m))
-	if i < 0 {
-		return -1
-	}
-	return from + i
-}
-
-// hasContent reports whether b holds a line with something other than blanks, a comment or a
-// directive.
-func hasContent(b []byte) bool {
-	for len(b) > 0 {
-		l := b
-		if eol := bytes.IndexByte(b, '\n'); eol >= 0 {
-			l, b = b[:eol+1], b[eol+1:]
-		} else {
-			b = nil
-		}
-		if c, ok := firstNonSpace(l); ok && c != '#' && c != '%' {
-			return true
-		}
-	}
-	return false
-}
-
-// firstNonSpace is the first byte of bytes.TrimSpace(l), without trimming ASCII lines.
-func firstNonSpace(l []byte) (byte, bool) {
-	for i, c := range l {
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-		case c < 0x80:
-			return c, true
-		default:
-			if t := bytes.TrimSpace(l[i:]); len(t) > 0 {
-				return t[0], true
-			}
-			return 0, false
-		}
-	}
-	return 0, false
 }
 
 func isMarker(l []byte, m string) bool {
@@ -301,25 +185,4 @@ func isMarker(l []byte, m string) bool {
 		return false
 	}
 	return len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r'
-}
-
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// parseError turns a yaml.v3 error into a SyntaxError on the file's line.
-func parseError(err error, lineOffset int) error {
-	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &SyntaxError{Line: n + lineOffset, Msg: msg[len(m[0]):]}
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	return &SyntaxError{Line: lineOffset + 1, Msg: msg}
-}
-
-func decodeNode(src []byte) (*yaml.Node, error) {
-	var y yaml.Node
-	if err := yaml.Unmarshal(src, &y); err != nil {
-		return nil, err
-	}
-	return &y, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strconv"
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk/fieldpath"
@@ -64,12 +63,30 @@ func (v Node) Kind() Kind {
 	return 0
 }
 
-// Tag is the YAML tag of the value (!!str, !!int, !!map...), aliases followed.
+// Tag is the type Kubernetes reads the value as, spelled as a YAML tag: !!str, !!int,
+// !!float, !!bool, !!null, !!map or !!seq, aliases followed. A date, a !!binary or a scalar
+// with a custom tag (!Ref x) is a string to Kubernetes, so its Tag is !!str.
 func (v Node) Tag() string {
-	if n := v.n.resolved(); n != nil {
+	n := v.n.resolved()
+	if n == nil {
+		return ""
+	}
+	return kubeTag(n)
+}
+
+// kubeTag is the tag of the JSON type Kubernetes reads n as.
+func kubeTag(n *node) string {
+	switch n.kind {
+	case MapKind:
+		return tagMap
+	case SeqKind:
+		return tagSeq
+	}
+	switch n.tag {
+	case tagInt, tagFloat, tagBool, tagNull:
 		return n.tag
 	}
-	return ""
+	return tagStr
 }
 
 // Line is the file line where the value is written; for a value added by an edit, the line of
@@ -100,33 +117,37 @@ func (v Node) Lookup(path string) (Node, error) {
 	return v.LookupPath(p)
 }
 
-// LookupPath is Lookup with a parsed path.
+// LookupPath is Lookup with a parsed path. Keys are looked up as Kubernetes reads the map:
+// through aliases and "<<" merge keys, with keys read as strings (yes is "true").
 func (v Node) LookupPath(p fieldpath.Path) (Node, error) {
 	cur := v
+	line := v.Line() // the line of the key that holds cur: where a missing child is reported
 	for i, e := range p {
 		n := cur.n.resolved()
 		if n == nil {
-			return Node{}, v.errAt(p[:i+1], cur.Line(), ErrNotFound, "not found")
+			return Node{}, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 		}
 		next := cur.path.Child(e)
 		switch {
 		case e.IsIndex && n.kind == SeqKind:
 			if e.Index >= len(n.children) {
-				return Node{}, v.errAt(p[:i+1], n.line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
+				return Node{}, v.errAt(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
 			}
 			cur = Node{doc: v.doc, n: n.children[e.Index], path: next}
+			line = cur.Line()
 		case !e.IsIndex && n.kind == MapKind:
-			_, val, _ := n.mapGet(e.Key)
-			if val == nil {
-				return Node{}, v.errAt(p[:i+1], n.line, ErrNotFound, "not found")
+			en, ok := lookup(n, e.Key)
+			if !ok {
+				return Node{}, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 			}
-			cur = Node{doc: v.doc, n: val, path: next}
+			cur = Node{doc: v.doc, n: en.v, path: next}
+			line = en.k.line
 		default:
 			want := "a map"
 			if e.IsIndex {
 				want = "a list"
 			}
-			return Node{}, v.errAt(p[:i], n.line, nil, fmt.Sprintf("is %s, not %s", describe(n), want))
+			return Node{}, v.errAt(p[:i], line, nil, fmt.Sprintf("is %s, not %s", describe(n), want))
 		}
 	}
 	return cur, nil
@@ -187,35 +208,41 @@ func (v Node) at(path string) (Node, error) {
 	return v.Lookup(path)
 }
 
-// GetString reads a string. Timestamps and binary values are strings too, as they are in JSON.
+// GetString reads a string: a value Kubernetes reads as a string (a date, a decoded !!binary,
+// a custom-tagged scalar).
 func (v Node) GetString(path string) (string, error) {
 	x, err := v.at(path)
 	if err != nil {
 		return "", err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || (n.tag != "!!str" && n.tag != "!!timestamp" && n.tag != "!!binary") {
+	if n.kind != ScalarKind || kubeTag(n) != tagStr {
 		return "", x.typeErr("a string")
 	}
-	return n.value, nil
+	s, _ := scalarValue(n).(string)
+	return s, nil
 }
 
-// GetInt reads an integer; it stays an int64 (no float64 round trip). Values outside int64
-// are an error.
+// GetInt reads an integer; it stays an int64 (no float64 round trip). A float with an integral
+// value (1.0, 1e0) is an integer, as Kubernetes reads it; 1.5 and values outside int64 are an
+// error.
 func (v Node) GetInt(path string) (int64, error) {
 	x, err := v.at(path)
 	if err != nil {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != "!!int" {
+	if n.kind != ScalarKind || n.tag != tagInt && n.tag != tagFloat {
 		return 0, x.typeErr("an integer")
 	}
-	i, err := parseInt(n.value)
-	if err != nil {
-		return 0, x.errAt(nil, x.Line(), nil, fmt.Sprintf("integer %s does not fit in 64 bits", n.value))
+	r, ok := numberRat(n)
+	if !ok || !r.IsInt() {
+		return 0, x.typeErr("an integer")
 	}
-	return i, nil
+	if !r.Num().IsInt64() {
+		return 0, x.errAt(nil, x.Line(), nil, "the integer does not fit in 64 bits")
+	}
+	return r.Num().Int64(), nil
 }
 
 // GetFloat reads a number (integer or float) as a float64.
@@ -225,27 +252,33 @@ func (v Node) GetFloat(path string) (float64, error) {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || (n.tag != "!!int" && n.tag != "!!float") {
+	if n.kind != ScalarKind || (n.tag != tagInt && n.tag != tagFloat) {
 		return 0, x.typeErr("a number")
 	}
-	f, ok := parseFloat(n.value)
-	if !ok {
-		return 0, x.typeErr("a number")
+	switch f := scalarValue(n).(type) {
+	case int64:
+		return float64(f), nil
+	case uint64:
+		return float64(f), nil
+	case float64:
+		return f, nil
 	}
-	return f, nil
+	return 0, x.typeErr("a number")
 }
 
-// GetBool reads a boolean (true or false; YAML 1.1's yes/no/on/off are strings).
+// GetBool reads a boolean: true or false, and YAML 1.1's y, yes, on, n, no, off... as
+// Kubernetes reads them.
 func (v Node) GetBool(path string) (bool, error) {
 	x, err := v.at(path)
 	if err != nil {
 		return false, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != "!!bool" {
+	if n.kind != ScalarKind || n.tag != tagBool {
 		return false, x.typeErr("a boolean")
 	}
-	return strings.EqualFold(n.value, "true"), nil
+	b, _ := scalarValue(n).(bool)
+	return b, nil
 }
 
 // GetList reads a list as Go values (see Value).
@@ -290,14 +323,18 @@ func (v Node) GetStringMap(path string) (map[string]string, error) {
 	if n.kind != MapKind {
 		return nil, x.typeErr("a map of strings")
 	}
-	out := make(map[string]string, len(n.children)/2)
-	for i := 0; i+1 < len(n.children); i += 2 {
-		k, val := n.children[i].resolved(), n.children[i+1].resolved()
-		if k.kind != ScalarKind || val.kind != ScalarKind || val.tag != "!!str" {
-			item := Node{doc: v.doc, n: val, path: x.path.Child(fieldpath.Key(k.value))}
+	es, err := mapEntries(n)
+	if err != nil {
+		return nil, x.errAt(nil, x.Line(), nil, err.Error())
+	}
+	out := make(map[string]string, len(es))
+	for _, e := range es {
+		val := e.v.resolved()
+		if val.kind != ScalarKind || kubeTag(val) != tagStr {
+			item := Node{doc: v.doc, n: e.v, path: x.path.Child(fieldpath.Key(e.key))}
 			return nil, item.typeErr("a string")
 		}
-		out[k.value] = val.value
+		out[e.key], _ = scalarValue(val).(string)
 	}
 	return out, nil
 }
@@ -311,27 +348,33 @@ func (v Node) Get(path string) (any, error) {
 	return x.Value()
 }
 
-// Keys lists a map's keys in document order.
+// Keys lists a map's keys as Kubernetes reads them (strings; merged keys included), in the
+// order they are first set.
 func (v Node) Keys() []string {
 	n := v.n.resolved()
 	if n == nil || n.kind != MapKind {
 		return nil
 	}
-	out := make([]string, 0, len(n.children)/2)
-	for i := 0; i < len(n.children); i += 2 {
-		out = append(out, n.children[i].value)
+	es, _ := mapEntries(n)
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.key
 	}
 	return out
 }
 
-// Len is the number of entries of a map or items of a list.
+// Len is the number of entries of a map (merged keys included) or items of a list.
 func (v Node) Len() int {
 	n := v.n.resolved()
 	switch {
 	case n == nil:
 		return 0
 	case n.kind == MapKind:
-		return len(n.children) / 2
+		if !n.merges && !n.oddKeys {
+			return len(n.children) / 2
+		}
+		es, _ := mapEntries(n)
+		return len(es)
 	case n.kind == SeqKind:
 		return len(n.children)
 	}
@@ -376,87 +419,40 @@ func Decode[T any](v Node, path string) (T, error) {
 // bomb fails fast instead of exhausting memory.
 const aliasBudget = 1 << 20
 
-// Value converts the node to Go values: map[string]any, []any, string, int64 (or *big.Int
-// beyond 64 bits), float64, bool and nil. Aliases are expanded, within a budget.
+// Value converts the node to Go values as Kubernetes reads it: map[string]any, []any,
+// string, int64 (or *big.Int beyond), float64, bool and nil. Aliases and merge keys are
+// resolved, within a budget.
 func (v Node) Value() (any, error) {
-	budget := aliasBudget
-	return v.value(v.n, &budget)
+	r := reading{budget: aliasBudget}
+	x, err := r.value(v.n)
+	if err != nil {
+		line := v.Line()
+		var re *readErr
+		if errors.As(err, &re) && re.n.line > 0 {
+			line = re.n.line
+		}
+		return nil, v.errAt(nil, line, nil, err.Error())
+	}
+	return x, nil
 }
 
-func (v Node) value(n *node, budget *int) (any, error) {
-	*budget--
-	if *budget < 0 {
-		return nil, v.errAt(nil, v.Line(), nil, "value expands to too many nodes (YAML alias bomb?)")
+// numberRat is a number's exact value.
+func numberRat(n *node) (*big.Rat, bool) {
+	if n.json {
+		return new(big.Rat).SetString(n.value)
 	}
-	n = n.resolved()
-	if n == nil {
-		return nil, nil
+	switch x := scalarValue(n).(type) {
+	case int64:
+		return new(big.Rat).SetInt64(x), true
+	case uint64:
+		return new(big.Rat).SetUint64(x), true
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, false
+		}
+		return new(big.Rat).SetFloat64(x), true
 	}
-	switch n.kind {
-	case MapKind:
-		out := make(map[string]any, len(n.children)/2)
-		for i := 0; i+1 < len(n.children); i += 2 {
-			k := n.children[i].resolved()
-			if k.kind != ScalarKind {
-				return nil, v.errAt(nil, k.line, nil, "map key is not a scalar")
-			}
-			val, err := v.value(n.children[i+1], budget)
-			if err != nil {
-				return nil, err
-			}
-			out[k.value] = val
-		}
-		return out, nil
-	case SeqKind:
-		out := make([]any, len(n.children))
-		for i, c := range n.children {
-			val, err := v.value(c, budget)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = val
-		}
-		return out, nil
-	}
-	return scalarValue(n), nil
-}
-
-func scalarValue(n *node) any {
-	switch n.tag {
-	case "!!null":
-		return nil
-	case "!!bool":
-		return strings.EqualFold(n.value, "true")
-	case "!!int":
-		if i, err := parseInt(n.value); err == nil {
-			return i
-		}
-		if b, ok := parseBigInt(n.value); ok {
-			return b
-		}
-		return n.value
-	case "!!float":
-		// yaml.v3 types integers beyond 64 bits as floats; keep them exact.
-		if isIntegerText(n.value) {
-			if b, ok := parseBigInt(n.value); ok {
-				return b
-			}
-		}
-		if f, ok := parseFloat(n.value); ok {
-			return f
-		}
-		return n.value
-	}
-	return n.value
-}
-
-func parseInt(s string) (int64, error) {
-	return strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
-}
-
-func parseBigInt(s string) (*big.Int, bool) {
-	b, ok := new(big.Int).SetString(strings.ReplaceAll(s, "_", ""), 0)
-	return b, ok
+	return nil, false
 }
 
 func isIntegerText(s string) bool {
@@ -477,21 +473,13 @@ func isIntegerText(s string) bool {
 	return true
 }
 
-func parseFloat(s string) (float64, bool) {
-	switch strings.ToLower(s) {
-	case ".nan":
-		return math.NaN(), true
-	case ".inf", "+.inf":
-		return math.Inf(1), true
-	case "-.inf":
-		return math.Inf(-1), true
+// JSON is the value as Kubernetes reads it, as JSON: aliases and "<<" merge keys resolved,
+// keys as strings, numbers exactly as they are read (a JSON file's as written). Map keys are in
+// the order Keys gives.
+func (v Node) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := v.writeJSON(&buf); err != nil {
+		return nil, err
 	}
-	s = strings.ReplaceAll(s, "_", "")
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f, true
-	}
-	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-		return float64(i), true
-	}
-	return 0, false
+	return buf.Bytes(), nil
 }

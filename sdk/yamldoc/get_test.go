@@ -34,6 +34,13 @@ spec:
       value: x
   anchored: &base {a: 1}
   alias: *base
+  umax: 18446744073709551615
+  one: 1.0
+  onee: 1e0
+  half: 1.5
+  merged: {<<: *base, b: 2}
+  switch: on
+  0x10: sixteen
 `
 
 func getDoc(t *testing.T) Node {
@@ -58,7 +65,14 @@ func TestGetters(t *testing.T) {
 		{"quoted number string", "a quoted number is a string", func() (any, error) { return root.GetString("metadata.labels.tier") }, "1", ""},
 		{"timestamp", "timestamps are strings, as in JSON", func() (any, error) { return root.GetString("spec.created") }, "2024-01-02T03:04:05Z", ""},
 		{"date", "dates are strings, as in JSON", func() (any, error) { return root.GetString("spec.day") }, "2024-01-02", ""},
-		{"yes is a string", "YAML 1.1 booleans are strings", func() (any, error) { return root.GetString("spec.legacy") }, "yes", ""},
+		{"yes is a boolean", "YAML 1.1 booleans are booleans, as Kubernetes reads them", func() (any, error) { return root.GetBool("spec.legacy") }, true, ""},
+		{"on is a boolean", "on is true in YAML 1.1", func() (any, error) { return root.GetBool("spec.switch") }, true, ""},
+		{"integral float", "1.0 is the integer 1 to Kubernetes", func() (any, error) { return root.GetInt("spec.one") }, int64(1), ""},
+		{"integral exponent", "1e0 is the integer 1 to Kubernetes", func() (any, error) { return root.GetInt("spec.onee") }, int64(1), ""},
+		{"uint64", "an integer above int64 and within uint64 stays exact", func() (any, error) { return root.Get("spec.umax") }, mustBig("18446744073709551615"), ""},
+		{"merged key", "a key a << merge key supplies is read", func() (any, error) { return root.GetInt("spec.merged.a") }, int64(1), ""},
+		{"merged map", "a merged map reads with its merged keys", func() (any, error) { return root.GetMap("spec.merged") }, map[string]any{"a": int64(1), "b": int64(2)}, ""},
+		{"integer key", "a key 0x10 is read as the string 16", func() (any, error) { return root.GetString("spec.16") }, "sixteen", ""},
 		{"int", "an integer", func() (any, error) { return root.GetInt("spec.replicas") }, int64(3), ""},
 		{"max int64", "int64 stays exact", func() (any, error) { return root.GetInt("spec.big") }, int64(9223372036854775807), ""},
 		{"hex", "YAML hex integers", func() (any, error) { return root.GetInt("spec.hex") }, int64(31), ""},
@@ -69,17 +83,20 @@ func TestGetters(t *testing.T) {
 		{"map", "a map", func() (any, error) { return root.GetMap("spec.env[0]") }, map[string]any{"name": "A", "value": "x"}, ""},
 		{"string map", "labels", func() (any, error) { return root.GetStringMap("metadata.labels") }, map[string]string{"app": "web", "tier": "1"}, ""},
 		{"alias", "aliases are followed", func() (any, error) { return root.GetInt("spec.alias.a") }, int64(1), ""},
-		{"get big", "integers beyond 64 bits are *big.Int", func() (any, error) { return root.Get("spec.huge") }, mustBig("123456789012345678901234567890"), ""},
+		{"get big", "integers beyond 64 bits are floats to Kubernetes (goyaml.v2)", func() (any, error) { return root.Get("spec.huge") }, 1.2345678901234568e+29, ""},
 		{"get null", "null is nil", func() (any, error) { return root.Get("spec.nothing") }, nil, ""},
 		{"empty path", "the empty path is the node itself", func() (any, error) { m, _ := root.Lookup("metadata"); return m.GetString("") }, nil, `get.yaml:6: metadata: want a string, got a map`},
-		{"huge int tag", "an integer beyond 64 bits is still an integer", func() (any, error) { n, _ := root.Lookup("spec.huge"); return n.Tag(), nil }, "!!int", ""},
+		{"huge int tag", "an integer beyond 64 bits is a float to Kubernetes", func() (any, error) { n, _ := root.Lookup("spec.huge"); return n.Tag(), nil }, "!!float", ""},
+		{"date tag", "a date is a string to Kubernetes", func() (any, error) { n, _ := root.Lookup("spec.day"); return n.Tag(), nil }, "!!str", ""},
 
 		{"int wrong type", "the error names file, line, path and both types",
 			func() (any, error) { return root.GetInt("metadata.name") }, nil, `get.yaml:6: metadata.name: want an integer, got a string`},
 		{"huge int", "GetInt refuses values beyond int64",
-			func() (any, error) { return root.GetInt("spec.huge") }, nil, `get.yaml:13: spec.huge: integer 123456789012345678901234567890 does not fit in 64 bits`},
-		{"bool from yes", "yes is not a boolean",
-			func() (any, error) { return root.GetBool("spec.legacy") }, nil, `get.yaml:17: spec.legacy: want a boolean, got a string`},
+			func() (any, error) { return root.GetInt("spec.huge") }, nil, `get.yaml:13: spec.huge: the integer does not fit in 64 bits`},
+		{"string from yes", "yes is not a string",
+			func() (any, error) { return root.GetString("spec.legacy") }, nil, `get.yaml:17: spec.legacy: want a string, got a boolean`},
+		{"int from half", "1.5 is not an integer",
+			func() (any, error) { return root.GetInt("spec.half") }, nil, `get.yaml:30: spec.half: want an integer, got a float`},
 		{"string from int", "a number is not a string",
 			func() (any, error) { return root.GetString("spec.replicas") }, nil, `get.yaml:11: spec.replicas: want a string, got an integer`},
 		{"string from null", "null is not a string",
@@ -88,8 +105,10 @@ func TestGetters(t *testing.T) {
 			func() (any, error) { return root.GetList("spec.env[0]") }, nil, `get.yaml:23: spec.env[0]: want a list, got a map`},
 		{"map from list", "wrong collection kind",
 			func() (any, error) { return root.GetMap("spec.ports") }, nil, `get.yaml:21: spec.ports: want a map, got a list`},
-		{"missing", "a missing key names the full path and the map's line",
-			func() (any, error) { return root.GetString("spec.missing") }, nil, `get.yaml:11: spec.missing: not found`},
+		{"missing", "a missing key names the full path and the line of the closest key that exists (spec:)",
+			func() (any, error) { return root.GetString("spec.missing") }, nil, `get.yaml:10: spec.missing: not found`},
+		{"missing deeper", "the closest existing parent key is named, not the first key under it",
+			func() (any, error) { return root.GetString("spec.env[0].missing") }, nil, `get.yaml:23: spec.env[0].missing: not found`},
 		{"index out of range", "a missing item says how many there are",
 			func() (any, error) { return root.GetInt("spec.ports[5]") }, nil, `get.yaml:21: spec.ports[5]: not found: the list has 2 items`},
 		{"through a scalar", "walking into a scalar says what it is",

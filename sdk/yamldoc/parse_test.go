@@ -45,30 +45,54 @@ func TestParseSplitsDocuments(t *testing.T) {
 		},
 		{
 			name:   "comment before first marker",
-			reason: "a comment before the first --- belongs to the document after it, not to an extra empty one",
+			reason: "a comment before the first --- is a document of its own, empty, as Kubernetes' decoder cuts the stream",
 			src:    "# head\n---\na: 1\n---\nb: 2\n",
 			want: []docSummary{
-				{Line: 3, Source: "# head\n---\na: 1\n", Value: map[string]any{"a": int64(1)}},
+				{Line: 1, Empty: true, Source: "# head\n"},
+				{Line: 3, Source: "---\na: 1\n", Value: map[string]any{"a": int64(1)}},
 				{Line: 5, Source: "---\nb: 2\n", Value: map[string]any{"b": int64(2)}},
 			},
 		},
 		{
-			name:   "content on the marker line",
-			reason: "--- followed by a value on the same line starts a document holding that value",
-			src:    "--- a\n--- {b: 1}\n",
+			name:   "document end marker followed by comments",
+			reason: "... ends the document; comments may follow it in the same document",
+			src:    "a: 1\n...\n# end\n",
+			want:   []docSummary{{Line: 1, Source: "a: 1\n...\n# end\n", Value: map[string]any{"a": int64(1)}}},
+		},
+		{
+			name:   "separator with a comment",
+			reason: "---#c cuts the stream, as the decoder's line reader sees it",
+			src:    "a: 1\n---#c\nb: 2\n",
 			want: []docSummary{
-				{Line: 1, Source: "--- a\n", Value: "a"},
-				{Line: 2, Source: "--- {b: 1}\n", Value: map[string]any{"b": int64(1)}},
+				{Line: 1, Source: "a: 1\n", Value: map[string]any{"a": int64(1)}},
+				{Line: 3, Source: "---#c\nb: 2\n", Value: map[string]any{"b": int64(2)}},
 			},
 		},
 		{
-			name:   "document end marker",
-			reason: "... ends a document; what follows starts the next one",
-			src:    "a: 1\n...\nb: 2\n",
+			name:   "JSON stream",
+			reason: "concatenated JSON values are documents, as kubectl reads them",
+			src:    "{\"a\": 1}\n{\"b\":\n 2}{\"c\":\"x\\/y\"}\n",
 			want: []docSummary{
-				{Line: 1, Source: "a: 1\n...\n", Value: map[string]any{"a": int64(1)}},
-				{Line: 3, Source: "b: 2\n", Value: map[string]any{"b": int64(2)}},
+				{Line: 1, Source: "{\"a\": 1}", Value: map[string]any{"a": int64(1)}},
+				{Line: 2, Source: "\n{\"b\":\n 2}", Value: map[string]any{"b": int64(2)}},
+				{Line: 3, Source: "{\"c\":\"x\\/y\"}\n", Value: map[string]any{"c": "x/y"}},
 			},
+		},
+		{
+			name:   "JSON then YAML",
+			reason: "when the second JSON value does not decode, the decoder reads the rest as YAML",
+			src:    "{\"a\": 1}\nb: 2\n---\nc: 3\n",
+			want: []docSummary{
+				{Line: 1, Source: "{\"a\": 1}\n", Value: map[string]any{"a": int64(1)}},
+				{Line: 2, Source: "b: 2\n", Value: map[string]any{"b": int64(2)}},
+				{Line: 4, Source: "---\nc: 3\n", Value: map[string]any{"c": int64(3)}},
+			},
+		},
+		{
+			name:   "JSON with a byte order mark",
+			reason: "a byte order mark is not a space: the file is read as YAML, whose flow mappings read the JSON",
+			src:    "\ufeff{\"a\": [1, \"x\"]}\n",
+			want:   []docSummary{{Line: 1, Source: "\ufeff{\"a\": [1, \"x\"]}\n", Value: map[string]any{"a": []any{int64(1), "x"}}}},
 		},
 		{
 			name:   "empty documents",
@@ -82,11 +106,10 @@ func TestParseSplitsDocuments(t *testing.T) {
 		},
 		{
 			name:   "trailing marker",
-			reason: "a --- at the end of the file is an empty last document",
+			reason: "a --- at the end of the file starts no document: it stays with the last one",
 			src:    "a: 1\n---\n",
 			want: []docSummary{
-				{Line: 1, Source: "a: 1\n", Value: map[string]any{"a": int64(1)}},
-				{Line: 2, Empty: true, Source: "---\n"},
+				{Line: 1, Source: "a: 1\n---\n", Value: map[string]any{"a": int64(1)}},
 			},
 		},
 		{
@@ -136,12 +159,6 @@ func TestParseSplitsDocuments(t *testing.T) {
 				{Line: 1, Source: "a: 1\n", Value: map[string]any{"a": int64(1)}},
 				{Line: 3, Source: "---\nb: 2\n# end\n", Value: map[string]any{"b": int64(2)}},
 			},
-		},
-		{
-			name:   "directive",
-			reason: "a %YAML directive belongs to the document after it",
-			src:    "%YAML 1.1\n---\na: 1\n",
-			want:   []docSummary{{Line: 3, Source: "%YAML 1.1\n---\na: 1\n", Value: map[string]any{"a": int64(1)}}},
 		},
 	}
 	for _, tc := range cases {
@@ -204,10 +221,88 @@ func TestParseErrors(t *testing.T) {
 			want:   `f.yaml:5: duplicate key "a" (first defined at line 3)`,
 		},
 		{
+			name:   "duplicate JSON key",
+			reason: "encoding/json keeps the last; yamldoc refuses rather than edit the wrong one",
+			src:    "{\"a\": 1,\n \"a\": 2}",
+			want:   `f.yaml:2: duplicate key "a" (first defined at line 1)`,
+		},
+		{
 			name:   "undefined alias",
-			reason: "an alias to an undefined anchor is a syntax error",
-			src:    "a: *nope\n",
-			want:   `f.yaml:1: unknown anchor 'nope' referenced`,
+			reason: "an alias to an undefined anchor is refused on its line, without its name (it may be a password)",
+			src:    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: *S3cr3t-Pa55\n",
+			want:   `f.yaml:6: an alias refers to an anchor that is not defined before it`,
+		},
+		{
+			name:   "undefined alias in a later document",
+			reason: "the alias's own line, not the document's --- line",
+			src:    "a: 1\n---\nb: 1\nc: 2\nd: 3\ne: 4\nf: 5\ng: *nope\n",
+			want:   `f.yaml:8: an alias refers to an anchor that is not defined before it`,
+		},
+		{
+			name:   "error on the line of the problem",
+			reason: "a misindented key is reported on its own line, not on the line before",
+			src:    "a: 1\nb: 2\nc:\n  d: 1\n e: x\n",
+			want:   `f.yaml:5: did not find expected key`,
+		},
+		{
+			name:   "list item error line",
+			reason: "a key among list items is reported on its line",
+			src:    "a: 1\nb:\n  - x\n  y: 2\n",
+			want:   `f.yaml:4: did not find expected '-' indicator`,
+		},
+		{
+			name:   "content on the marker line",
+			reason: "kubectl's decoder refuses a --- line with content after the marker",
+			src:    "a: 1\n--- {b: 1}\n",
+			want:   `f.yaml:2: a line starting with "---" must be a document separator`,
+		},
+		{
+			name:   "content after document end",
+			reason: "goyaml.v2 silently drops what follows a ... line: refused rather than read differently",
+			src:    "a: 1\n...\nb: 2\n",
+			want:   `f.yaml:2: content after the end of the document`,
+		},
+		{
+			name:   "directive",
+			reason: "the decoder cuts a %YAML directive from its document, which goyaml.v2 then refuses",
+			src:    "%YAML 1.1\n---\na: 1\n",
+			want:   `f.yaml:`,
+		},
+		{
+			name:   "infinity",
+			reason: ".inf cannot be read as JSON: Kubernetes refuses the document",
+			src:    "a: 1\nb: .inf\n",
+			want:   `f.yaml:2: a .inf or .nan value cannot be read by Kubernetes`,
+		},
+		{
+			name:   "colliding keys",
+			reason: "1 and \"1\" are one key once read as strings, with either value",
+			src:    "a: 1\n1: x\n\"1\": y\n",
+			want:   `f.yaml:`,
+		},
+		{
+			name:   "merge of a scalar",
+			reason: "a << merge key must name a map",
+			src:    "a:\n  <<: 1\n",
+			want:   `f.yaml:2: a "<<" merge key must name a map or a list of maps`,
+		},
+		{
+			name:   "wrong explicit tag",
+			reason: "a value its tag does not match is refused, without quoting either",
+			src:    "a: !!int password\n",
+			want:   `f.yaml:1: the value does not match its explicit type tag`,
+		},
+		{
+			name:   "null key",
+			reason: "Kubernetes cannot read a null key",
+			src:    "a:\n  ~: 1\n",
+			want:   `f.yaml:2: a map key is null`,
+		},
+		{
+			name:   "two JSON values then garbage",
+			reason: "after two values, a JSON stream does not fall back to YAML",
+			src:    "{\"a\":1}{\"b\":2}\nx: 1\n",
+			want:   `f.yaml:2: invalid character`,
 		},
 	}
 	for _, tc := range cases {

@@ -20,31 +20,44 @@ type patcher struct {
 	d  *Doc
 	st style
 	ps []patch
+	// keep are the copies of aliases (see own) that are written as the alias they replace:
+	// the anchored value they copy ends up equal to them.
+	keep map[*node]bool
 }
 
 // writeTo appends the document with its edits to out: spliced when the splice reads back as
-// intended, else rendered whole, and an error if even that would not read back.
+// intended, else rendered whole (only when that loses nothing but layout), else an error.
 func (d *Doc) writeTo(out *bytes.Buffer) error {
+	src := d.file.src
 	if !d.Changed() {
-		out.Write(d.Source())
+		out.Write(src[d.start:d.tail])
 		return nil
 	}
 	mark := out.Len()
-	if err := d.splice(out); err == nil && d.readsBack(out.Bytes()[mark:]) {
+	err := d.splice(out)
+	if err == nil && d.readsBack(out.Bytes()[mark:]) {
+		out.Write(src[d.end:d.tail])
 		return nil
 	}
 	out.Truncate(mark)
+	if err != nil && !errors.Is(err, errRerender) {
+		return err
+	}
 	b, err := d.rendered()
+	if err != nil {
+		return err
+	}
 	out.Write(b)
-	return err
+	out.Write(src[d.end:d.tail])
+	return nil
 }
 
-// rendered is the document rendered whole, for an edit the splicer cannot write.
+// rendered is the document rendered whole, for an edit the splicer cannot write. It is only
+// used where it loses nothing but layout: no comment inside the document, no anchor or alias.
 func (d *Doc) rendered() ([]byte, error) {
 	d.file.wholeRenders++
-	if budget := aliasBudget; !withinBudget(d.root, &budget) {
-		// Rendering whole expands aliases; an alias bomb would exhaust memory.
-		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("document %d expands to too many nodes (YAML alias bomb?); nothing was written", d.index+1)}
+	if d.origRoot != nil && (d.hasComments() || hasAnchors(d.origRoot)) {
+		return nil, &FieldError{File: d.file.name, Line: d.Line(), Msg: fmt.Sprintf("the edit of document %d cannot be written in place, and writing the document anew would drop its comments or expand its anchors and aliases; nothing was written", d.index+1)}
 	}
 	out := d.renderWhole()
 	if !d.readsBack(out) {
@@ -53,18 +66,69 @@ func (d *Doc) rendered() ([]byte, error) {
 	return out, nil
 }
 
-// readsBack parses out and compares it with the edited tree, so that no splice can ever write
-// something other than what the stage set.
-func (d *Doc) readsBack(out []byte) bool {
-	if d.file.format == JSON && !json.Valid(out) {
-		return false
+// hasComments reports whether the document's content holds a comment (a "#" after a blank or
+// at a line start, outside quotes: a quoted "#" counts too, which only makes it cautious).
+func (d *Doc) hasComments() bool {
+	src := d.file.src
+	start := d.offset(d.origRoot.line, d.origRoot.col)
+	end, err := d.nodeEnd(d.origRoot, -1)
+	if err != nil || end < start {
+		end = d.end
 	}
+	b := src[start:end]
+	for i := bytes.IndexByte(b, '#'); i >= 0; {
+		if i == 0 || isSpaceOrBreak(b[i-1]) {
+			return true
+		}
+		j := bytes.IndexByte(b[i+1:], '#')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// hasAnchors reports whether the tree holds an anchor or an alias.
+func hasAnchors(n *node) bool {
+	if n.kind == AliasKind || n.anchor() != "" {
+		return true
+	}
+	for _, c := range n.children {
+		if hasAnchors(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsBack parses out (the document as written, up to its end) and compares it with the
+// edited tree, so that no splice can ever write something other than what the stage set.
+func (d *Doc) readsBack(out []byte) bool {
+	body := out[d.body-d.start:]
 	c := d.file.checker
 	c.arena.reset() // the previous check's tree is no longer used
-	n, ok := c.parse(out, 0, len(out), 1)
-	if !ok {
+	var n *node
+	switch {
+	case d.json:
+		jp := jsonParser{arena: c.arena}
 		var err error
-		if n, err = parseSlow(out, 1); err != nil {
+		if n, err = jp.parse(body, 0, 1, 0); err != nil {
+			return false
+		}
+		if jp.blanks(); jp.pos != len(body) {
+			return false
+		}
+	default:
+		if d.file.format == JSON && !json.Valid(bytes.TrimPrefix(body, bom)) {
+			return false
+		}
+		// A line starting with "---" would cut the document in two.
+		if i := bytes.Index(body, nlDashes); i >= 0 {
+			return false
+		}
+		var err error
+		if n, err = parseYAML(c, body, 0, len(body), 1, nil); err != nil {
 			return false
 		}
 	}
@@ -81,6 +145,13 @@ func (d *Doc) splice(out *bytes.Buffer) error {
 		return errRerender
 	}
 	p := &patcher{d: d, st: d.style()}
+	if d.anchors {
+		keep, err := d.reconcile()
+		if err != nil {
+			return err
+		}
+		p.keep = keep
+	}
 	if err := p.diff(d.root, -1); err != nil {
 		return err
 	}
@@ -139,7 +210,10 @@ func (p *patcher) diffMap(m *node) error {
 			continue
 		}
 		cv := m.children[ci+1]
-		if cv == ov {
+		if p.keep[cv] {
+			continue // the alias stays: its anchored value is what the copy holds
+		}
+		if cv == ov || cv.copyOf() == ov && !cv.synthetic() {
 			if cv.dirty {
 				if err := p.diff(cv, d.indentAt(m)); err != nil {
 					if !errors.Is(err, errRerender) {
@@ -390,17 +464,26 @@ func (p *patcher) diffSeq(s *node) error {
 	seenNew := false
 	for _, c := range s.children {
 		switch {
-		case !c.synthetic():
-			if _, ok := pos[c]; !ok || seenNew {
+		case p.keep[c]:
+			if _, ok := pos[c.replaces()]; !ok || seenNew {
 				return errRerender
 			}
-			kept[c] = true
+			kept[c.replaces()] = true
+		case !c.synthetic():
+			base := c
+			if c.copyOf() != nil {
+				base = c.copyOf()
+			}
+			if _, ok := pos[base]; !ok || seenNew {
+				return errRerender
+			}
+			kept[base] = true
 			if c.dirty {
 				if err := p.diff(c, d.indentAt(s)); err != nil {
 					if !errors.Is(err, errRerender) {
 						return err
 					}
-					if err := p.replaceItem(s, c, c); err != nil {
+					if err := p.replaceItem(s, base, c); err != nil {
 						return err
 					}
 				}
@@ -658,21 +741,4 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 		}
 	}
 	return nil
-}
-
-// withinBudget reports whether the tree, aliases expanded, has at most budget nodes.
-func withinBudget(n *node, budget *int) bool {
-	if *budget--; *budget < 0 {
-		return false
-	}
-	n = n.resolved()
-	if n == nil {
-		return true
-	}
-	for _, c := range n.children {
-		if !withinBudget(c, budget) {
-			return false
-		}
-	}
-	return true
 }

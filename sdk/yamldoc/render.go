@@ -31,7 +31,7 @@ func (st style) step() int { return st.indents.learn().step }
 func (st style) compactSeq() bool { return st.indents.learn().compactSeq }
 
 func (d *Doc) style() style {
-	st := style{nl: d.file.newline(), jsonSep: ": ", json: d.file.format == JSON, indents: &indents{d: d, step: 2, compactSeq: true}}
+	st := style{nl: d.newline(), jsonSep: ": ", json: d.file.format == JSON || d.json, indents: &indents{d: d, step: 2, compactSeq: true}}
 	root := d.origRoot
 	if root == nil {
 		if st.json {
@@ -52,7 +52,7 @@ func (in *indents) learn() *indents {
 	in.learned = true
 	d := in.d
 	root := d.origRoot
-	if root == nil || d.file.format == JSON {
+	if root == nil || d.file.format == JSON || d.json {
 		return in
 	}
 	seenStep, seenSeq := false, false
@@ -127,6 +127,9 @@ func ind(n int) string { return strings.Repeat(" ", n) }
 // inline renders a value that fits on the current line: scalars, empty collections and flow
 // collections. ok is false for a non-empty block collection.
 func (st style) inline(n *node, inFlow bool) (string, bool) {
+	if n.kind == AliasKind && !st.json {
+		return "*" + n.alias().anchor(), true // a copy keeps the aliases inside it
+	}
 	n = n.resolved()
 	switch {
 	case n.kind == ScalarKind:
@@ -226,6 +229,9 @@ func (st style) keyOf(k *node, inFlow bool) string {
 }
 
 func (st style) flowValue(n *node) string {
+	if n.kind == AliasKind && !st.json {
+		return "*" + n.alias().anchor()
+	}
 	n = n.resolved()
 	var b strings.Builder
 	switch n.kind {

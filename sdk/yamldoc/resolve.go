@@ -1,22 +1,38 @@
 package yamldoc
 
 import (
+	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// resolvePlain is the tag yaml.v3 resolves a plain scalar to, as convert records it (integers
-// beyond 64 bits are !!int, not !!float). The rules are yaml.v3's (resolve.go), in its order
-// and with the same strconv and time calls, so that corner cases ("08" is a float, "1e400" a
-// string, "0b1_0" an integer) come out the same; the common cases are decided without them.
+// Scalars are read with YAML 1.1's rules as goyaml.v2 applies them (through sigs.k8s.io/yaml,
+// which Kubernetes, kubectl and Kratix use): y, yes, on, off, n... are booleans; 0x, 0o, 0b
+// and a leading 0 (octal) prefix integers, "_" separates digits; an integer beyond 64 bits is
+// a float; dates are strings. The code below follows goyaml.v2's resolve step by step, in its
+// order and with the same strconv calls, so that corner cases come out the same.
+
+// resolvePlain is the tag of a plain (unquoted, untagged) scalar: !!str, !!int, !!float,
+// !!bool, !!null or !!timestamp, and !!merge for "<<" (a merge key when it is a key; goyaml.v2
+// reads it as the string "<<" elsewhere).
 func resolvePlain(s string) string {
+	if s == "<<" {
+		return tagMerge
+	}
+	return resolveV2(s, true)
+}
+
+// resolveV2 is goyaml.v2's resolve: timestamps are tried only for plain scalars and
+// !!timestamp.
+func resolveV2(s string, timestamps bool) string {
 	if s == "" {
 		return tagNull
 	}
 	switch c := s[0]; {
 	case c >= '0' && c <= '9' || c == '-' || c == '+':
-		return resolveNumber(s)
+		return resolveNumber(s, timestamps)
 	case c == '.':
 		switch s {
 		case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
@@ -29,14 +45,11 @@ func resolvePlain(s string) string {
 		if s == "~" {
 			return tagNull
 		}
-	case c == '<':
-		if s == "<<" {
-			return tagMerge // plain "<<" is a merge key
-		}
-	case len(s) <= 5:
-		switch s {
-		case "true", "True", "TRUE", "false", "False", "FALSE":
+	case len(s) <= 5 && isBoolOrNullStart(c):
+		if _, ok := yaml11Bools[s]; ok {
 			return tagBool
+		}
+		switch s {
 		case "null", "Null", "NULL":
 			return tagNull
 		}
@@ -44,12 +57,32 @@ func resolvePlain(s string) string {
 	return tagStr
 }
 
-// numberChar marks the characters of yaml.v3's integers (with 0x, 0o, 0b prefixes and
+func isBoolOrNullStart(c byte) bool {
+	switch c {
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
+		return true
+	}
+	return false
+}
+
+// yaml11Bools are goyaml.v2's booleans.
+var yaml11Bools = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true,
+	"true": true, "True": true, "TRUE": true,
+	"on": true, "On": true, "ON": true,
+	"n": false, "N": false, "no": false, "No": false, "NO": false,
+	"false": false, "False": false, "FALSE": false,
+	"off": false, "Off": false, "OFF": false,
+}
+
+// numberChar marks the characters of goyaml.v2's integers (with 0x, 0o, 0b prefixes and
 // underscores), floats and timestamps: a scalar starting with a digit or a sign and holding any
 // other character ("128Mi", "10m", "1h") is a string.
 var numberChar = charSet("0123456789abcdefABCDEFxXoO_+-.:tTzZ ")
 
-func resolveNumber(s string) string {
+// resolveNumber resolves a scalar starting with a digit or a sign (timestamps are tried only
+// for plain scalars and !!timestamp).
+func resolveNumber(s string, timestamps bool) string {
 	switch s {
 	case "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
 		return tagFloat
@@ -72,56 +105,47 @@ func resolveNumber(s string) string {
 			return tagInt
 		}
 	}
-	if isTimestamp(s) {
+	if timestamps && isTimestamp(s) {
 		return tagTimestamp
 	}
+	tag, _ := numberValue(s)
+	return tag
+}
+
+// numberValue is goyaml.v2's reading of a scalar starting with a digit or a sign, timestamps
+// aside: an int64 or uint64 (!!int), a float64 (!!float), or the string.
+func numberValue(s string) (string, any) {
 	plain := s
 	if strings.IndexByte(s, '_') >= 0 {
 		plain = strings.ReplaceAll(s, "_", "")
 	}
-	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
-		return tagInt
+	if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return tagInt, i
 	}
-	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
-		return tagInt
+	if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return tagInt, u
 	}
 	if yamlFloatSyntax(plain) {
-		if _, err := strconv.ParseFloat(plain, 64); err == nil {
-			if isIntegerText(s) && isBigInt(s) {
-				return tagInt // convert's correction: an integer beyond 64 bits
-			}
-			return tagFloat
+		if f, err := strconv.ParseFloat(plain, 64); err == nil {
+			return tagFloat, f
 		}
 	}
-	var digits string
-	base, neg := 0, false
-	switch {
-	case strings.HasPrefix(plain, "0b"):
-		digits, base = plain[2:], 2
-	case strings.HasPrefix(plain, "-0b"):
-		digits, base, neg = plain[3:], 2, true
-	case strings.HasPrefix(plain, "0o"):
-		digits, base = plain[2:], 8
-	case strings.HasPrefix(plain, "-0o"):
-		digits, base, neg = plain[3:], 8, true
-	}
-	if base != 0 {
-		if neg {
-			digits = "-" + digits
+	if strings.HasPrefix(plain, "0b") {
+		if i, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+			return tagInt, i
 		}
-		if _, err := strconv.ParseInt(digits, base, 64); err == nil {
-			return tagInt
+		if u, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+			return tagInt, u
 		}
-		if !neg {
-			if _, err := strconv.ParseUint(digits, base, 64); err == nil {
-				return tagInt
-			}
+	} else if strings.HasPrefix(plain, "-0b") {
+		if i, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+			return tagInt, i
 		}
 	}
-	return tagStr
+	return tagStr, s
 }
 
-// yamlFloatSyntax matches yaml.v3's float syntax, ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$.
+// yamlFloatSyntax matches goyaml.v2's float syntax, ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$.
 func yamlFloatSyntax(s string) bool {
 	i := 0
 	digits := func() int {
@@ -161,7 +185,7 @@ func yamlFloatSyntax(s string) bool {
 	return i == len(s)
 }
 
-// timestampLayouts are the timestamp forms yaml.v3 reads in plain scalars.
+// timestampLayouts are the timestamp forms goyaml.v2 reads in plain scalars.
 var timestampLayouts = []string{
 	"2006-1-2T15:4:5.999999999Z07:00",
 	"2006-1-2t15:4:5.999999999Z07:00",
@@ -169,8 +193,8 @@ var timestampLayouts = []string{
 	"2006-1-2",
 }
 
-// isTimestamp reports whether yaml.v3 reads s as a timestamp: four digits, a dash, and one of
-// its layouts.
+// isTimestamp reports whether goyaml.v2 reads s as a timestamp: four digits, a dash, and one
+// of its layouts.
 func isTimestamp(s string) bool {
 	if len(s) < 5 || s[4] != '-' {
 		return false
@@ -186,4 +210,94 @@ func isTimestamp(s string) bool {
 		}
 	}
 	return false
+}
+
+// resolveTagged is goyaml.v2's reading of a scalar with an explicit tag (short: !!int): the
+// tag Kubernetes reads it with, or "" and the problem when goyaml.v2 refuses the value.
+func resolveTagged(tag, s string) (string, string) {
+	switch tag {
+	case tagStr:
+		return tagStr, ""
+	case tagBinary:
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return "", "a !!binary value is not valid base64"
+		}
+		return tagBinary, ""
+	case tagBool, tagInt, tagFloat, tagNull, tagTimestamp:
+	default:
+		return tag, "" // any other tag (custom, !!merge, !!map on a scalar) reads as a string
+	}
+	switch r := resolveV2(s, tag == tagTimestamp); {
+	case r == tag:
+		return tag, ""
+	case tag == tagFloat && r == tagInt:
+		return tagFloat, ""
+	}
+	return "", "the value does not match its explicit type tag"
+}
+
+// scalarValue is a scalar as Kubernetes reads it: nil, bool, int64, uint64, float64 or string.
+func scalarValue(n *node) any {
+	if n.json {
+		switch n.tag {
+		case tagStr:
+			return n.value
+		case tagBool:
+			return n.value == "true"
+		case tagNull:
+			return nil
+		}
+		return jsonNumber(n.value)
+	}
+	switch n.tag {
+	case tagNull:
+		return nil
+	case tagBool:
+		return yaml11Bools[n.value]
+	case tagInt, tagFloat:
+		return yamlNumber(n.tag, n.value)
+	case tagBinary:
+		b, _ := base64.StdEncoding.DecodeString(n.value)
+		return string(b)
+	}
+	return n.value
+}
+
+// yamlNumber is the value of a YAML number: an !!int is an int64 or a uint64, a !!float a
+// float64 (an explicit !!float on an integer converts it).
+func yamlNumber(tag, s string) any {
+	switch s {
+	case ".nan", ".NaN", ".NAN":
+		return math.NaN()
+	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
+		return math.Inf(1)
+	case "-.inf", "-.Inf", "-.INF":
+		return math.Inf(-1)
+	}
+	var v any
+	if s != "" && s[0] == '.' {
+		f, _ := strconv.ParseFloat(s, 64)
+		v = f
+	} else {
+		_, v = numberValue(s)
+	}
+	if tag == tagFloat {
+		switch x := v.(type) {
+		case int64:
+			return float64(x)
+		case uint64:
+			return float64(x)
+		}
+	}
+	return v
+}
+
+// jsonNumber is a JSON number as an int64 when it is one, else a float64 (the Go value;
+// JSON() writes the number as it was written).
+func jsonNumber(s string) any {
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
 }

@@ -79,9 +79,22 @@ func (d *Doc) nodeEnd(n *node, parentIndent int) (int, error) {
 	return d.nodeEnd(last, d.indentAt(n))
 }
 
-// indentAt is the indentation of a block collection: the column of its keys or dashes.
+// indentAt is the indentation of a block collection: the column of its keys or dashes. A
+// collection with properties (an anchor, a tag) is placed at them, maybe on its key's line:
+// its first entry tells.
 func (d *Doc) indentAt(n *node) int {
 	off := d.offset(n.line, n.col)
+	if src := d.file.src; off < d.end && (src[off] == '&' || src[off] == '!') && !n.flow {
+		if kids := origChildren(n); len(kids) > 0 {
+			off = d.offset(kids[0].line, kids[0].col)
+			if n.kind == SeqKind {
+				// The first item's line starts with its dash.
+				ls := d.lineStartOf(off)
+				for off = ls; off < d.end && src[off] == ' '; off++ {
+				}
+			}
+		}
+	}
 	return off - d.lineStartOf(off)
 }
 
