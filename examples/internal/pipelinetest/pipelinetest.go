@@ -124,14 +124,7 @@ func (p *Promise) Container(t testing.TB, workflow, name string) Container {
 // one per pipeline, in order.
 func (p *Promise) Pod(t testing.TB, workflow, object string, images map[string]stagetest.Runner) []*stagetest.Result {
 	t.Helper()
-	env := map[string]string{
-		"KRATIX_WORKFLOW_TYPE":   workflow,
-		"KRATIX_WORKFLOW_ACTION": "configure",
-		"KRATIX_PROMISE_NAME":    p.Name,
-	}
-	if workflow == "promise" {
-		env["KRATIX_OBJECT_NAME"] = p.Name
-	}
+	env := p.env(t, workflow, object)
 	var pods []*stagetest.Result
 	var chain []stagetest.Runner
 	var pipeline string
@@ -160,6 +153,40 @@ func (p *Promise) Pod(t testing.TB, workflow, object string, images map[string]s
 	}
 	flush()
 	return pods
+}
+
+// env is what Kratix sets in every container of the workflow's pod (docs/contract.md,
+// Environment). In a promise workflow the object is the Promise itself.
+func (p *Promise) env(t testing.TB, workflow, object string) map[string]string {
+	t.Helper()
+	env := map[string]string{
+		"KRATIX_WORKFLOW_TYPE":    workflow,
+		"KRATIX_WORKFLOW_ACTION":  "configure",
+		"KRATIX_PROMISE_NAME":     p.Name,
+		"KRATIX_OBJECT_KIND":      "Promise",
+		"KRATIX_OBJECT_GROUP":     "platform.kratix.io",
+		"KRATIX_OBJECT_VERSION":   "v1alpha1",
+		"KRATIX_OBJECT_NAME":      p.Name,
+		"KRATIX_OBJECT_NAMESPACE": "",
+		"KRATIX_CRD_PLURAL":       "promises",
+		"KRATIX_CLUSTER_SCOPED":   "true",
+	}
+	if workflow != "resource" {
+		return env
+	}
+	obj, err := sdk.ParseObject([]byte(object), sdk.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, version, kind := obj.GVK()
+	plural, err := p.root.GetString("spec.api.spec.names.plural")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["KRATIX_OBJECT_KIND"], env["KRATIX_OBJECT_GROUP"], env["KRATIX_OBJECT_VERSION"] = kind, group, version
+	env["KRATIX_OBJECT_NAME"], env["KRATIX_OBJECT_NAMESPACE"] = obj.Name(), obj.Namespace()
+	env["KRATIX_CRD_PLURAL"], env["KRATIX_CLUSTER_SCOPED"] = plural, "false"
+	return env
 }
 
 // withEnv runs a stage with a container's env on top of the pod's.
