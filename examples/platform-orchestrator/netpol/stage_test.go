@@ -91,8 +91,8 @@ func TestMisconfigured(t *testing.T) {
 // byte for byte.
 func TestThePolicyRolloutAddsOnePolicyPerTeam(t *testing.T) {
 	images := map[string]stagetest.Runner{
-		"ghcr.io/stagekit/examples-platform-orchestrator":   orchestrator.Stage,
-		"ghcr.io/stagekit/examples-namespacer":              namespacer.Stage,
+		"ghcr.io/stagekit/examples-platform-orchestrator":  orchestrator.Stage,
+		"ghcr.io/stagekit/examples-namespacer":             namespacer.Stage,
 		"ghcr.io/stagekit/examples-default-network-policy": netpol.Stage,
 	}
 	from, to := pipelinetest.Load(t, "../promise.yaml"), pipelinetest.Load(t, "../promise-v2.yaml")

@@ -31,8 +31,8 @@ spec:
 `
 
 var images = map[string]stagetest.Runner{
-	"ghcr.io/stagekit/examples-platform-orchestrator":   orchestrator.Stage,
-	"ghcr.io/stagekit/examples-namespacer":              namespacer.Stage,
+	"ghcr.io/stagekit/examples-platform-orchestrator":  orchestrator.Stage,
+	"ghcr.io/stagekit/examples-namespacer":             namespacer.Stage,
 	"ghcr.io/stagekit/examples-default-network-policy": netpol.Stage,
 }
 
