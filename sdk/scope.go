@@ -44,12 +44,14 @@ func BuiltinScope(group, kind string) Scope { return builtinScopes[groupKind{gro
 // only. Output.Scopes reads the CRDs of the output:
 //
 //	scopes, err := k.Output.Scopes()
-//	...
-//	k.Output.EachManifest(func(m *sdk.Manifest) error {
-//		if scopes.Of(m.Group(), m.Kind()) == sdk.ClusterScoped {
+//	if err != nil {
+//		return err
+//	}
+//	return k.Output.EachManifest(func(m *sdk.Manifest) error {
+//		if scopes.Of(m.Group(), m.Kind()) == sdk.ClusterScoped || m.Namespace() != "" {
 //			return nil // a ClusterRole, a CRD, a kind whose CRD says scope: Cluster
 //		}
-//		...
+//		return m.Set("metadata.namespace", "team-a")
 //	})
 type Scopes struct {
 	defined map[groupKind]definition
