@@ -1,11 +1,14 @@
 package examples
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/stagekit/stagekit/internal/fixtures"
 	"github.com/stagekit/stagekit/sdk/schema"
@@ -24,7 +27,7 @@ func promises(t *testing.T) []string {
 		}
 		files = append(files, m...)
 	}
-	if len(files) < 7 {
+	if len(files) < 13 {
 		t.Fatalf("want the example Promises (v1, v2 and waves), got %v", files)
 	}
 	return files
@@ -96,7 +99,10 @@ func TestPromisesValidateAgainstTheKratixPromiseCRD(t *testing.T) {
 	}
 }
 
-// The image references must be what `make images` tags: $(REGISTRY)/<stage>:$(VERSION).
+// The image references must be what `make images` tags, $(REGISTRY)/<stage>:$(VERSION), or an
+// example's own stage, $(REGISTRY)/examples-<binary>, built from an example's cmd/<binary>. The
+// fleet stories are written for the release the README installs; the other examples for
+// $(VERSION).
 func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
 	if err != nil {
@@ -104,11 +110,16 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 	}
 	registry := makeVar(t, mk, "REGISTRY")
 	version := makeVar(t, mk, "VERSION")
+	release := readmeRelease(t)
 	stages := strings.Fields(makeVar(t, mk, "STAGES"))
 	imageRe := regexp.MustCompile(`image:\s*(\S+)`)
 	used := 0
 	for _, p := range promises(t) {
 		data, _ := os.ReadFile(p)
+		want := version
+		if contains(stories, filepath.Dir(p)) {
+			want = release
+		}
 		for _, m := range imageRe.FindAllStringSubmatch(string(data), -1) {
 			img := m[1]
 			if !strings.HasPrefix(img, "ghcr.io/stagekit/") {
@@ -116,8 +127,15 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 			}
 			used++
 			name, tag, _ := strings.Cut(strings.TrimPrefix(img, registry+"/"), ":")
-			if !strings.HasPrefix(img, registry+"/") || tag != version || !contains(stages, name) {
-				t.Errorf("%s: image %s is not one of the %s/<stage>:%s images make builds (stages %v)", p, img, registry, version, stages)
+			if binary, ok := strings.CutPrefix(name, "examples-"); ok {
+				mains, _ := filepath.Glob(filepath.Join("*", "cmd", binary, "main.go"))
+				if len(mains) != 1 || tag != want {
+					t.Errorf("%s: image %s: want %s/examples-<binary>:%s with one example's cmd/<binary>/main.go, found %v", p, img, registry, want, mains)
+				}
+				continue
+			}
+			if !strings.HasPrefix(img, registry+"/") || tag != want || !contains(stages, name) {
+				t.Errorf("%s: image %s is not one of the %s/<stage>:%s images make builds (stages %v)", p, img, registry, want, stages)
 			}
 		}
 	}
@@ -191,5 +209,135 @@ func TestRequestsValidateAgainstTheirPromise(t *testing.T) {
 	}
 	if checked < 4 {
 		t.Errorf("checked %d example requests, want the vm fleet and the app", checked)
+	}
+}
+
+// stories are the fleet stories: each has both versions of its Promise, requests, a README
+// showing the preview command, and stages of its own.
+var stories = []string{"mongodb-fleet", "helm-service", "platform-orchestrator"}
+
+// readmeRelease is the version the repository's README tells users to install.
+func readmeRelease(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`go get github.com/stagekit/stagekit@(v\S+)`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("README.md has no `go get github.com/stagekit/stagekit@<version>`")
+	}
+	return string(m[1])
+}
+
+func TestStoriesHaveWhatAPlatformEngineerNeeds(t *testing.T) {
+	for _, dir := range stories {
+		for _, f := range []string{"promise.yaml", "promise-v2.yaml", "requests.yaml", "README.md"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				t.Errorf("%s: %v", dir, err)
+			}
+		}
+		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		if err != nil {
+			continue
+		}
+		for _, want := range []string{
+			"cd examples/" + dir + "\n",
+			"stagekit fleet diff --from promise.yaml --to promise-v2.yaml --requests requests.yaml\n",
+			"<!-- expected output: filled from the golden of `stagekit fleet diff` when the command lands -->",
+		} {
+			if !strings.Contains(string(readme), want) {
+				t.Errorf("%s/README.md lacks %q", dir, want)
+			}
+		}
+		mains, _ := filepath.Glob(filepath.Join(dir, "cmd", "*", "main.go"))
+		if len(mains) == 0 {
+			t.Errorf("%s has no stage of its own (cmd/<binary>/main.go)", dir)
+		}
+		// The change is the pipeline: both versions offer the same API, so every request stays
+		// valid, and have the same name, so applying v2 updates the Promise.
+		v1, v2 := parse(t, filepath.Join(dir, "promise.yaml")), parse(t, filepath.Join(dir, "promise-v2.yaml"))
+		for _, path := range []string{"metadata.name", "spec.api"} {
+			a, err1 := v1.Get(path)
+			b, err2 := v2.Get(path)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%s: %s: %v %v", dir, path, err1, err2)
+			}
+			if diff := cmp.Diff(a, b); diff != "" {
+				t.Errorf("%s: %s differs between promise.yaml and promise-v2.yaml:\n%s", dir, path, diff)
+			}
+		}
+	}
+}
+
+// What each story's v2 changes, and nothing else: mongodb-fleet one line (VERSIONS),
+// platform-orchestrator one container; helm-service's change is the workflows themselves,
+// checked by its own tests (the operator moves to the Promise's workflow).
+func TestStoriesDifferOnlyByTheirChange(t *testing.T) {
+	body := func(file string) []string {
+		data, err := os.ReadFile(filepath.FromSlash(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		s = s[strings.Index(s, "apiVersion: platform.kratix.io/v1alpha1"):] // after the header comment
+		s = regexp.MustCompile(`kratix.io/promise-version: \S+`).ReplaceAllString(s, "")
+		return strings.Split(s, "\n")
+	}
+	v1, v2 := body("mongodb-fleet/promise.yaml"), body("mongodb-fleet/promise-v2.yaml")
+	var changed []string
+	for i := range v1 {
+		if i < len(v2) && v1[i] != v2[i] {
+			changed = append(changed, strings.TrimSpace(v1[i])+" -> "+strings.TrimSpace(v2[i]))
+		}
+	}
+	want := []string{`value: "4=4.4.23,5=5.0.14,6=6.0.10" -> value: "4=4.4.24,5=5.0.15,6=6.0.10"`}
+	if len(v1) != len(v2) || !cmp.Equal(want, changed) {
+		t.Errorf("mongodb-fleet: v2 must change VERSIONS only: -want +got:\n%s", cmp.Diff(want, changed))
+	}
+
+	v1, v2 = body("platform-orchestrator/promise.yaml"), body("platform-orchestrator/promise-v2.yaml")
+	added := regexp.MustCompile(`(?s)\n +# The change:[^\n]*\n +- name: default-network-policy\n.*?\n( +- name: namespacer\n)`)
+	without := added.ReplaceAllString(strings.Join(v2, "\n"), "\n$1")
+	if without == strings.Join(v2, "\n") || without != strings.Join(v1, "\n") {
+		t.Errorf("platform-orchestrator: v2 must be v1 with default-network-policy inserted after the orchestrator, and nothing else")
+	}
+}
+
+// A request must be of its Promise's kind: the preview, like Kratix, only runs requests whose
+// apiVersion and kind are the Promise's API.
+func TestRequestsAreOfTheirPromisesKind(t *testing.T) {
+	for _, p := range promises(t) {
+		promise := parse(t, p)
+		group, err1 := promise.GetString("spec.api.spec.group")
+		kind, err2 := promise.GetString("spec.api.spec.names.kind")
+		versions, err3 := promise.GetList("spec.api.spec.versions")
+		if err1 != nil || err2 != nil || err3 != nil {
+			t.Fatalf("%s: %v %v %v", p, err1, err2, err3)
+		}
+		served := map[string]bool{}
+		for _, v := range versions {
+			if m, ok := v.(map[string]any); ok {
+				served[group+"/"+fmt.Sprint(m["name"])] = true
+			}
+		}
+		reqs, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "request*.yaml"))
+		for _, r := range reqs {
+			data, _ := os.ReadFile(r)
+			f, err := yamldoc.Parse(r, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Docs() {
+				if d.Empty() {
+					continue
+				}
+				av, _ := d.Root().GetString("apiVersion")
+				k, _ := d.Root().GetString("kind")
+				if !served[av] || k != kind {
+					t.Errorf("%s:%d: %s %s is not the API of %s (%s, served %v)", r, d.Line(), av, k, p, kind, served)
+				}
+			}
+		}
 	}
 }
