@@ -1,0 +1,252 @@
+package tfcheck
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Config is one configuration to check: files by slash path. Each directory holding .tf or
+// .tf.json files is one Terraform module; other files are ignored.
+type Config struct {
+	Name  string // for messages; unique in a batch
+	Files map[string]string
+}
+
+// ModuleCall is a module block of a configuration, as a Variables function sees it.
+type ModuleCall struct {
+	File   string   // the file holding it (slash path in the configuration)
+	Name   string   // its label
+	Source string   // its source as Terraform reads it ("" when not a plain string)
+	Args   []string // its arguments, less the names Terraform reserves in a module block
+}
+
+// Variables returns the variables.tf of the module a call names.
+type Variables func(ModuleCall) string
+
+// Declare is the Variables function for modules known only through their calls: it declares
+// every argument of the call, of any type. Names that cannot be declared (not identifiers) are
+// left out, so Terraform reports them.
+func Declare(call ModuleCall) string {
+	var b strings.Builder
+	for _, a := range call.Args {
+		if hclsyntax.ValidIdentifier(a) {
+			fmt.Fprintf(&b, "variable %q {\n  type = any\n}\n", a)
+		}
+	}
+	return b.String()
+}
+
+// reserved are the names Terraform gives a meaning in a module block (internal/configs,
+// module_call.go): they are not module inputs.
+var reserved = map[string]bool{"source": true, "version": true, "count": true, "for_each": true,
+	"depends_on": true, "providers": true, "lifecycle": true, "locals": true, "provider": true, "_": true}
+
+// offline are the top-level block types Terraform can validate without a provider or a backend.
+var offline = map[string]bool{"module": true, "variable": true, "output": true, "locals": true}
+
+// topLevel lists every top-level block type of Terraform with its labels, to find in a JSON
+// file the ones that need more than this package offers.
+var topLevel = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "terraform"},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "removed"},
+	{Type: "check", LabelNames: []string{"name"}},
+}}
+
+// prepared is a configuration laid out for the batch.
+type prepared struct {
+	files       map[string][]byte   // rewritten files, by slash path
+	modules     map[string]string   // generated module directory -> its variables.tf
+	dirs        map[string][]string // module directory of the configuration -> its variable names
+	hclFiles    []string            // the .tf files, for terraform fmt
+	unsupported string              // why Terraform cannot check it offline, or ""
+}
+
+// splice is one byte range of a file replaced by new text.
+type splice struct {
+	from, to int
+	text     string
+}
+
+func apply(src []byte, edits []splice) []byte {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var out []byte
+	at := 0
+	for _, e := range edits {
+		if e.from < at {
+			continue // overlapping: keep the first
+		}
+		out = append(out, src[at:e.from]...)
+		out = append(out, e.text...)
+		at = e.to
+	}
+	return append(out, src[at:]...)
+}
+
+// prepare rewrites every module call of cfg to a local module and lists the module directories
+// and their variables. A file that does not parse is kept as it is: Terraform reports it.
+func prepare(cfg Config, vars Variables) prepared {
+	p := prepared{files: map[string][]byte{}, modules: map[string]string{}, dirs: map[string][]string{}}
+	names := make([]string, 0, len(cfg.Files))
+	for n := range cfg.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	calls := map[string]int{} // per directory, to name the generated modules
+	for _, name := range names {
+		src := []byte(cfg.Files[name])
+		dir := path.Dir(name)
+		var f fileInfo
+		switch {
+		case strings.HasSuffix(name, ".tf.json"):
+			f = readJSON(name, src)
+		case strings.HasSuffix(name, ".tf"):
+			f = readHCL(name, src)
+			p.hclFiles = append(p.hclFiles, name)
+		default:
+			continue
+		}
+		if _, ok := p.dirs[dir]; !ok {
+			p.dirs[dir] = nil
+		}
+		p.dirs[dir] = append(p.dirs[dir], f.variables...)
+		for _, b := range f.blocks {
+			if !offline[b] && p.unsupported == "" {
+				p.unsupported = fmt.Sprintf("%s: a %q block needs a provider or a backend, which an offline check cannot install", name, b)
+			}
+		}
+		var edits []splice
+		for _, c := range f.calls {
+			calls[dir]++
+			local := fmt.Sprintf("tfcheck-module-%d", calls[dir])
+			c.call.File = name
+			p.modules[path.Join(dir, local)] = vars(c.call)
+			if c.source != nil {
+				edits = append(edits, splice{c.source.Start.Byte, c.source.End.Byte, `"./` + local + `"`})
+			}
+			if c.version != nil {
+				edits = append(edits, c.dropVersion(src))
+			}
+		}
+		p.files[name] = apply(src, edits)
+	}
+	return p
+}
+
+// fileInfo is what a file declares that the batch needs.
+type fileInfo struct {
+	blocks    []string // top-level block types
+	variables []string
+	calls     []callSite
+}
+
+type callSite struct {
+	call    ModuleCall
+	source  *hcl.Range // the source expression
+	version *hcl.Range // the version attribute (HCL) or its name (JSON)
+	json    bool
+}
+
+// dropVersion takes the version argument out of play without moving any line: a local module
+// takes no version. In HCL the argument becomes a comment (its lines kept); in JSON its name
+// becomes "//", which Terraform ignores in a block body.
+func (c callSite) dropVersion(src []byte) splice {
+	r := *c.version
+	if c.json {
+		return splice{r.Start.Byte, r.End.Byte, `"//"`}
+	}
+	text := "# version: set aside for a local module" + strings.Repeat("\n", strings.Count(string(src[r.Start.Byte:r.End.Byte]), "\n"))
+	return splice{r.Start.Byte, r.End.Byte, text}
+}
+
+func readHCL(name string, src []byte) fileInfo {
+	var f fileInfo
+	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return f
+	}
+	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+		f.blocks = append(f.blocks, b.Type)
+		switch {
+		case b.Type == "variable" && len(b.Labels) == 1:
+			f.variables = append(f.variables, b.Labels[0])
+		case b.Type == "module" && len(b.Labels) == 1:
+			c := callSite{call: ModuleCall{Name: b.Labels[0]}}
+			for n, a := range b.Body.Attributes {
+				switch n {
+				case "source":
+					r := a.Expr.Range()
+					c.source = &r
+					if v, d := a.Expr.Value(nil); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+						c.call.Source = v.AsString()
+					}
+				case "version":
+					r := a.SrcRange
+					c.version = &r
+				}
+				if !reserved[n] {
+					c.call.Args = append(c.call.Args, n)
+				}
+			}
+			sort.Strings(c.call.Args)
+			f.calls = append(f.calls, c)
+		}
+	}
+	return f
+}
+
+func readJSON(name string, src []byte) fileInfo {
+	var f fileInfo
+	file, diags := hcljson.Parse(src, name)
+	if diags.HasErrors() {
+		return f
+	}
+	content, _, _ := file.Body.PartialContent(topLevel)
+	for _, b := range content.Blocks {
+		f.blocks = append(f.blocks, b.Type)
+		if b.Type == "variable" {
+			f.variables = append(f.variables, b.Labels[0])
+		}
+		if b.Type != "module" {
+			continue
+		}
+		c := callSite{call: ModuleCall{Name: b.Labels[0]}, json: true}
+		attrs, _ := b.Body.JustAttributes()
+		for n, a := range attrs {
+			switch n {
+			case "source":
+				r := a.Expr.Range()
+				c.source = &r
+				// Terraform reads the source of a JSON module block verbatim, not as a template.
+				if v, d := a.Expr.Value(nil); !d.HasErrors() && !v.IsNull() && v.Type() == cty.String {
+					c.call.Source = v.AsString()
+				}
+			case "version":
+				r := a.NameRange
+				c.version = &r
+			}
+			if !reserved[n] {
+				c.call.Args = append(c.call.Args, n)
+			}
+		}
+		sort.Strings(c.call.Args)
+		f.calls = append(f.calls, c)
+	}
+	return f
+}

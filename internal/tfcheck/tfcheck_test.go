@@ -1,0 +1,101 @@
+package tfcheck
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestCheckFindsEachErrorInItsOwnConfiguration batches configurations that are valid, broken at
+// parse time, broken at evaluation time and badly formatted: each gets its own verdict, and an
+// error that stops Terraform early does not hide the others'.
+func TestCheckFindsEachErrorInItsOwnConfiguration(t *testing.T) {
+	tf := Find(t)
+	ec2 := "variable \"tags\" {\n  type    = map(string)\n  default = {}\n}\nvariable \"instance_type\" {\n  type    = string\n  default = \"t3.micro\"\n}\n"
+	vars := func(c ModuleCall) string {
+		if strings.Contains(c.Source, "ec2-instance") {
+			return ec2
+		}
+		return Declare(c)
+	}
+	cases := []struct {
+		reason string
+		files  map[string]string
+		want   []string // problems, each a prefix of one line of Result.Problems
+	}{
+		{"a JSON module call with a registry source and version is valid once pointed at a local module",
+			map[string]string{"vm.tf.json": `{"module": {"vm": {"source": "terraform-aws-modules/ec2-instance/aws", "version": "6.0.2", "tags": {"a": "b"}}}}`}, nil},
+		{"an HCL object whose first key is for is a for expression: a parse error",
+			map[string]string{"main.tf": "module \"m\" {\n  source = \"./x\"\n  tags = {\n    for = \"x\"\n  }\n}\n"},
+			[]string{"main.tf:4: Invalid 'for' expression"}},
+		{"a live template in a JSON string refers to an undeclared variable: an evaluation error",
+			map[string]string{"main.tf.json": "{\n  \"module\": {\n    \"m\": {\n      \"source\": \"./x\",\n      \"tags\": {\"owner\": \"${var.x}\"}\n    }\n  }\n}\n"},
+			[]string{"main.tf.json:5: Reference to undeclared input variable"}},
+		{"an argument the real module does not declare",
+			map[string]string{"vm.tf": "module \"vm\" {\n  source = \"git::https://github.com/terraform-aws-modules/terraform-aws-ec2-instance?ref=v6.0.2\"\n\n  instnce_type = \"t3.micro\"\n}\n"},
+			[]string{"vm.tf:4: Unsupported argument"}},
+		{"a file Terraform would reformat",
+			map[string]string{"main.tf": "module \"m\" {\n  source = \"./x\"\n  a = 1\n  bb = 2\n}\n"},
+			[]string{"main.tf: terraform fmt -check"}},
+		{"the variables of the configuration's own directory are fed from the root, nested directories are modules of their own",
+			map[string]string{
+				"aws/main.tf":      "module \"m\" {\n  source = \"./x\"\n  tags   = merge(var.tags, { a = \"b\" })\n}\n",
+				"aws/variables.tf": "variable \"tags\" {\n  type = map(string)\n}\n",
+				"gcp/main.tf.json": `{"module": {"m": {"source": "./y", "labels": {}}}}`,
+				"README.md":        "not Terraform",
+			}, nil},
+	}
+	var cfgs []Config
+	for _, c := range cases {
+		cfgs = append(cfgs, Config{Name: c.reason, Files: c.files})
+	}
+	cfgs = append(cfgs, Config{Name: "provider", Files: map[string]string{"main.tf": "resource \"aws_instance\" \"x\" {}\n"}})
+	results := tf.Check(t, cfgs, vars)
+	for i, c := range cases {
+		got := results[i].Problems()
+		if len(got) != len(c.want) {
+			t.Errorf("%s: -want +got:\n%s", c.reason, cmp.Diff(c.want, got))
+			continue
+		}
+		for j := range got {
+			if !strings.HasPrefix(got[j], c.want[j]) {
+				t.Errorf("%s: problem %q, want it to start with %q", c.reason, got[j], c.want[j])
+			}
+		}
+		if results[i].Unsupported != "" {
+			t.Errorf("%s: not checked: %s", c.reason, results[i].Unsupported)
+		}
+	}
+	last := results[len(results)-1]
+	if !strings.Contains(last.Unsupported, `a "resource" block needs a provider`) || last.Valid() {
+		t.Errorf("a resource block: want it reported as unsupported, got %+v", last)
+	}
+}
+
+// TestFindFailsWhenRequired runs Find in a child test process whose PATH holds no terraform.
+func TestFindFailsWhenRequired(t *testing.T) {
+	if os.Getenv("TFCHECK_CHILD") == "1" {
+		Find(t)
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		reason, require, want string
+	}{
+		{"required: a failure naming the setting", "require", "--- FAIL: TestFindFailsWhenRequired"},
+		{"not required: a skip", "", "--- SKIP: TestFindFailsWhenRequired"},
+	} {
+		cmd := exec.Command(exe, "-test.run=^TestFindFailsWhenRequired$", "-test.v")
+		cmd.Env = []string{"PATH=" + t.TempDir(), "TFCHECK_CHILD=1", RequireEnv + "=" + tc.require}
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("%s: want %q in the child's output:\n%s", tc.reason, tc.want, out)
+		}
+	}
+}
