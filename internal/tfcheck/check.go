@@ -15,6 +15,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Diagnostic is one error Terraform reported, located in the configuration's own files.
@@ -121,8 +123,8 @@ func rootCall(i, j int, dir string, variables []string) []byte {
 	seen := map[string]bool{}
 	var args []string
 	for _, v := range variables {
-		if seen[v] || !hclsyntax.ValidIdentifier(v) {
-			continue
+		if seen[v] || reserved[v] || !hclsyntax.ValidIdentifier(v) {
+			continue // a name a module block cannot pass: Terraform reports the variable
 		}
 		seen[v] = true
 		rv := fmt.Sprintf("c%d_%d_%s", i, j, v)
@@ -281,4 +283,42 @@ func write(t testing.TB, p string, data []byte) {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Address is a module block's source and version (empty: no version argument).
+type Address struct{ Source, Version string }
+
+// ParseAddresses asks Terraform what it makes of each address, without installing anything:
+// terraform validate before init reads every module block's source and version and reports
+// those it cannot parse. It returns, per address, Terraform's error, or nil when the only
+// complaint is that the module is not installed yet.
+func (tf *Terraform) ParseAddresses(t testing.TB, addrs []Address) []*Diagnostic {
+	t.Helper()
+	root := t.TempDir()
+	home, work := filepath.Join(root, "home"), filepath.Join(root, "work")
+	for i, a := range addrs {
+		f := hclwrite.NewEmptyFile()
+		body := f.Body().AppendNewBlock("module", []string{fmt.Sprintf("a%d", i)}).Body()
+		body.SetAttributeValue("source", cty.StringVal(a.Source))
+		if a.Version != "" {
+			body.SetAttributeValue("version", cty.StringVal(a.Version))
+		}
+		write(t, filepath.Join(work, fmt.Sprintf("a%d.tf", i)), f.Bytes())
+	}
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*Diagnostic, len(addrs))
+	for _, d := range tf.diagnostics(t, home, work) {
+		var i int
+		if _, err := fmt.Sscanf(d.File, "a%d.tf", &i); err != nil || i < 0 || i >= len(addrs) {
+			t.Fatalf("terraform validate: an error in %s, which is no address's: %s", d.File, d)
+		}
+		if d.Summary == "Module not installed" || out[i] != nil {
+			continue
+		}
+		d := d
+		out[i] = &d
+	}
+	return out
 }

@@ -17,6 +17,8 @@ import (
 type Config struct {
 	Name  string // for messages; unique in a batch
 	Files map[string]string
+	// Variables, when set, replaces the batch's Variables for this configuration's calls.
+	Variables Variables
 }
 
 // ModuleCall is a module block of a configuration, as a Variables function sees it.
@@ -102,6 +104,9 @@ func apply(src []byte, edits []splice) []byte {
 // prepare rewrites every module call of cfg to a local module and lists the module directories
 // and their variables. A file that does not parse is kept as it is: Terraform reports it.
 func prepare(cfg Config, vars Variables) prepared {
+	if cfg.Variables != nil {
+		vars = cfg.Variables
+	}
 	p := prepared{files: map[string][]byte{}, modules: map[string]string{}, dirs: map[string][]string{}}
 	names := make([]string, 0, len(cfg.Files))
 	for n := range cfg.Files {

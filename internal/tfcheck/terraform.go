@@ -3,6 +3,7 @@ package tfcheck
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -68,4 +69,21 @@ func (tf *Terraform) run(home, dir string, args ...string) (stdout, stderr []byt
 		return out.Bytes(), errb.Bytes(), -1, fmt.Errorf("terraform %s: %v", strings.Join(args, " "), err)
 	}
 	return out.Bytes(), errb.Bytes(), 0, nil
+}
+
+// Version is the binary's version, such as "1.11.4".
+func (tf *Terraform) Version(t testing.TB) string {
+	t.Helper()
+	home := t.TempDir()
+	stdout, stderr, _, err := tf.run(home, home, "version", "-json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(stdout, &v); err != nil || v.Version == "" {
+		t.Fatalf("terraform version -json: %v\n%s", err, stdout)
+	}
+	return v.Version
 }

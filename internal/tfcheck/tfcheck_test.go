@@ -99,3 +99,22 @@ func TestFindFailsWhenRequired(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAddresses(t *testing.T) {
+	tf := Find(t)
+	got := tf.ParseAddresses(t, []Address{
+		{Source: "./modules/vm"},
+		{Source: "modules/vm"},
+		{Source: "terraform-aws-modules/ec2-instance/aws", Version: "latest"},
+		{Source: "git::https://example.com/x.git?ref=v1"},
+	})
+	want := []string{"", "Invalid module source address", "Invalid version constraint", ""}
+	for i, w := range want {
+		switch {
+		case w == "" && got[i] != nil:
+			t.Errorf("address %d: want it accepted, got %s", i, got[i])
+		case w != "" && (got[i] == nil || got[i].Summary != w):
+			t.Errorf("address %d: want %q, got %v", i, w, got[i])
+		}
+	}
+}
