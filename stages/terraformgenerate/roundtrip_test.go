@@ -56,7 +56,13 @@ func parseModule(filename string, data []byte) (parsedModule, error) {
 			}
 			out.Name = b.Labels[0]
 			for name, a := range attrs {
-				v, diags := a.Expr.Value(ctx)
+				// Terraform reads source and version with no evaluation context: verbatim in
+				// JSON, as a template of literals only in HCL.
+				c := ctx
+				if name == "source" || name == "version" {
+					c = nil
+				}
+				v, diags := a.Expr.Value(c)
 				if diags.HasErrors() {
 					return parsedModule{}, diags
 				}
