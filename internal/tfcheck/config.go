@@ -113,7 +113,8 @@ func prepare(cfg Config, vars Variables) prepared {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	calls := map[string]int{} // per directory, to name the generated modules
+	infos := map[string]fileInfo{}
+	refs := map[string]map[string][]string{} // directory -> module label -> outputs referred to
 	for _, name := range names {
 		src := []byte(cfg.Files[name])
 		dir := path.Dir(name)
@@ -127,21 +128,34 @@ func prepare(cfg Config, vars Variables) prepared {
 		default:
 			continue
 		}
-		if _, ok := p.dirs[dir]; !ok {
-			p.dirs[dir] = nil
-		}
+		infos[name] = f
 		p.dirs[dir] = append(p.dirs[dir], f.variables...)
 		for _, b := range f.blocks {
 			if !offline[b] && p.unsupported == "" {
 				p.unsupported = fmt.Sprintf("%s: a %q block needs a provider or a backend, which an offline check cannot install", name, b)
 			}
 		}
+		for label, outs := range f.outputs {
+			if refs[dir] == nil {
+				refs[dir] = map[string][]string{}
+			}
+			refs[dir][label] = append(refs[dir][label], outs...)
+		}
+	}
+	calls := map[string]int{} // per directory, to name the generated modules
+	for _, name := range names {
+		f, ok := infos[name]
+		if !ok {
+			continue
+		}
+		src := []byte(cfg.Files[name])
+		dir := path.Dir(name)
 		var edits []splice
 		for _, c := range f.calls {
 			calls[dir]++
 			local := fmt.Sprintf("tfcheck-module-%d", calls[dir])
 			c.call.File = name
-			p.modules[path.Join(dir, local)] = vars(c.call)
+			p.modules[path.Join(dir, local)] = vars(c.call) + outputs(refs[dir][c.call.Name])
 			if c.source != nil {
 				edits = append(edits, splice{c.source.Start.Byte, c.source.End.Byte, `"./` + local + `"`})
 			}
@@ -154,11 +168,40 @@ func prepare(cfg Config, vars Variables) prepared {
 	return p
 }
 
+// outputs declares the outputs the configuration reads from a module (module.<label>.<name>),
+// which a module known only by its variables does not declare.
+func outputs(names []string) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] && hclsyntax.ValidIdentifier(n) {
+			seen[n] = true
+			fmt.Fprintf(&b, "output %q {\n  value = null\n}\n", n)
+		}
+	}
+	return b.String()
+}
+
+// moduleOutputs adds to refs every module output an expression reads.
+func moduleOutputs(expr hcl.Expression, refs map[string][]string) {
+	for _, tr := range expr.Variables() {
+		if len(tr) < 3 || tr.RootName() != "module" {
+			continue
+		}
+		label, ok1 := tr[1].(hcl.TraverseAttr)
+		out, ok2 := tr[2].(hcl.TraverseAttr)
+		if ok1 && ok2 {
+			refs[label.Name] = append(refs[label.Name], out.Name)
+		}
+	}
+}
+
 // fileInfo is what a file declares that the batch needs.
 type fileInfo struct {
 	blocks    []string // top-level block types
 	variables []string
 	calls     []callSite
+	outputs   map[string][]string // module label -> outputs the file reads from it
 }
 
 type callSite struct {
@@ -186,6 +229,13 @@ func readHCL(name string, src []byte) fileInfo {
 	if diags.HasErrors() {
 		return f
 	}
+	f.outputs = map[string][]string{}
+	_ = hclsyntax.VisitAll(file.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+		if a, ok := n.(*hclsyntax.Attribute); ok {
+			moduleOutputs(a.Expr, f.outputs)
+		}
+		return nil
+	})
 	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
 		f.blocks = append(f.blocks, b.Type)
 		switch {
@@ -223,8 +273,14 @@ func readJSON(name string, src []byte) fileInfo {
 		return f
 	}
 	content, _, _ := file.Body.PartialContent(topLevel)
+	f.outputs = map[string][]string{}
 	for _, b := range content.Blocks {
 		f.blocks = append(f.blocks, b.Type)
+		if attrs, _ := b.Body.JustAttributes(); b.Type == "output" || b.Type == "locals" || b.Type == "module" {
+			for _, a := range attrs {
+				moduleOutputs(a.Expr, f.outputs)
+			}
+		}
 		if b.Type == "variable" {
 			f.variables = append(f.variables, b.Labels[0])
 		}
