@@ -2,7 +2,6 @@ package terraformgenerate
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/stagekit/stagekit/internal/tfliteral"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -172,33 +172,9 @@ func newline(b *bytes.Buffer, depth int) {
 	}
 }
 
-// writeJSONString writes s as a JSON string, escaping template sequences when literal. Besides
-// what JSON requires, it escapes every character a reader might take for something else: the
-// C0 and C1 control characters, DEL, U+2028, U+2029 and the noncharacters U+FFFE and U+FFFF,
-// which YAML-based tools refuse or fold when written raw.
+// writeJSONString writes s as a JSON string, its template sequences escaped when literal.
 func writeJSONString(b *bytes.Buffer, s string, literal bool) {
-	if literal {
-		s = escapeTemplate(s)
-	}
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20, r >= 0x7f && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfffe, r == 0xffff:
-			fmt.Fprintf(b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
+	b.Write(tfliteral.AppendJSON(b.AvailableBuffer(), s, literal))
 }
 
 // numberText writes a number as Go writes a float64 in JSON: the shortest decimal that reads
@@ -270,17 +246,4 @@ func valueTokens(v cty.Value, toks hclwrite.Tokens) hclwrite.Tokens {
 	}
 	// Values come from YAML: no other type can occur.
 	panic("terraform-generate: cannot write a " + ty.FriendlyName() + " as HCL")
-}
-
-// escapeTemplate doubles the $ or % of every "${" and "%{", as hclwrite does for quoted strings.
-func escapeTemplate(s string) string {
-	var out []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		out = append(out, c)
-		if (c == '$' || c == '%') && i+1 < len(s) && s[i+1] == '{' {
-			out = append(out, c)
-		}
-	}
-	return string(out)
 }
