@@ -83,8 +83,17 @@ func (tf *Terraform) Check(t testing.TB, cfgs []Config, vars Variables) []Result
 	for i, cfg := range cfgs {
 		results[i].Name = cfg.Name
 		p := prepare(cfg, vars)
-		if p.unsupported != "" {
+		if p.unsupported != "" && !cfg.FormatOnly {
 			results[i].Unsupported = p.unsupported
+			continue
+		}
+		for _, f := range p.hclFiles {
+			if _, d := hclsyntax.ParseConfig([]byte(cfg.Files[f]), f, hcl.InitialPos); d.HasErrors() {
+				continue // validate reports it
+			}
+			write(t, filepath.Join(fmtDir, strconv.Itoa(i), filepath.FromSlash(f)), []byte(cfg.Files[f]))
+		}
+		if cfg.FormatOnly {
 			continue
 		}
 		base := filepath.Join(work, "cases", strconv.Itoa(i))
@@ -103,12 +112,6 @@ func (tf *Terraform) Check(t testing.TB, cfgs []Config, vars Variables) []Result
 			file := fmt.Sprintf("c%d_%d.tf", i, j)
 			write(t, filepath.Join(work, file), rootCall(i, j, dir, p.dirs[dir]))
 			calls[i] = append(calls[i], file)
-		}
-		for _, f := range p.hclFiles {
-			if _, d := hclsyntax.ParseConfig([]byte(cfg.Files[f]), f, hcl.InitialPos); d.HasErrors() {
-				continue // validate reports it
-			}
-			write(t, filepath.Join(fmtDir, strconv.Itoa(i), filepath.FromSlash(f)), []byte(cfg.Files[f]))
 		}
 	}
 	tf.validate(t, home, work, calls, results)

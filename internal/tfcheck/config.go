@@ -19,6 +19,8 @@ type Config struct {
 	Files map[string]string
 	// Variables, when set, replaces the batch's Variables for this configuration's calls.
 	Variables Variables
+	// FormatOnly: only terraform fmt -check looks at the configuration.
+	FormatOnly bool
 }
 
 // ModuleCall is a module block of a configuration, as a Variables function sees it.

@@ -51,9 +51,8 @@ func (tf *Terraform) CheckGoldens(t *testing.T, dir string, vars func(caseDir st
 			}
 		}
 		cases = append(cases, c)
-		v := vars(caseDir)
-		cfgs = append(cfgs, Config{Name: c.name, Files: out, Variables: v},
-			Config{Name: c.name + " (before)", Files: readTree(t, filepath.Join(caseDir, "output-before")), Variables: v})
+		cfgs = append(cfgs, Config{Name: c.name, Files: out, Variables: vars(caseDir)},
+			Config{Name: c.name + " (before)", Files: readTree(t, filepath.Join(caseDir, "output-before")), FormatOnly: true})
 	}
 	if len(cases) == 0 {
 		t.Fatalf("no golden case under %s writes a Terraform file", dir)

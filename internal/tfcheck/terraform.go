@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,6 +20,29 @@ const RequireEnv = "STAGEKIT_TERRAFORM_TEST"
 // Terraform is a terraform binary the tests may run.
 type Terraform struct {
 	bin string
+	mu  sync.Mutex
+	// spent is the time each command took, over every run, for the reports of the tests.
+	spent map[string]*spent
+}
+
+type spent struct {
+	runs int
+	time time.Duration
+}
+
+// Spent describes the Terraform commands run so far: how many of each and how long they took.
+func (tf *Terraform) Spent() string {
+	tf.mu.Lock()
+	defer tf.mu.Unlock()
+	var parts []string
+	var total time.Duration
+	for _, c := range []string{"init", "validate", "fmt", "version"} {
+		if s := tf.spent[c]; s != nil {
+			parts = append(parts, fmt.Sprintf("%d %s in %.2fs", s.runs, c, s.time.Seconds()))
+			total += s.time
+		}
+	}
+	return fmt.Sprintf("%s (%.2fs)", strings.Join(parts, ", "), total.Seconds())
 }
 
 // Find returns the terraform binary on PATH. Without one, the test is skipped, or fails when
@@ -61,7 +85,18 @@ func (tf *Terraform) run(home, dir string, args ...string) (stdout, stderr []byt
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
 	err = cmd.Run()
+	tf.mu.Lock()
+	if tf.spent == nil {
+		tf.spent = map[string]*spent{}
+	}
+	if tf.spent[args[0]] == nil {
+		tf.spent[args[0]] = &spent{}
+	}
+	tf.spent[args[0]].runs++
+	tf.spent[args[0]].time += time.Since(start)
+	tf.mu.Unlock()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return out.Bytes(), errb.Bytes(), ee.ExitCode(), nil
 	}

@@ -158,7 +158,7 @@ func olderThan(v string, major, minor int) bool {
 func TestGoldenOutputsTerraformAccepts(t *testing.T) {
 	tf := tfcheck.Find(t)
 	n := tf.CheckGoldens(t, filepath.Join("testdata", "golden"), goldenVariables(t))
-	t.Logf("Terraform checked the output of %d golden cases", n)
+	t.Logf("Terraform checked the output of %d golden cases: %s", n, tf.Spent())
 }
 
 // goldenVariables picks the variables of the modules a golden case's output calls.
