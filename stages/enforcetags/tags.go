@@ -119,7 +119,7 @@ func checkAWS(t Tag) error {
 		return fmt.Errorf("AWS tag values are at most 256 characters, this one has %d", n)
 	}
 	if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-		return fmt.Errorf("AWS reserves keys starting with aws:")
+		return fmt.Errorf("AWS reserves keys starting with %q", "aws:")
 	}
 	for _, part := range []struct{ what, s string }{{"key", t.Key}, {"value", t.Value}} {
 		for _, r := range part.s {
