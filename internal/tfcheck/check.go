@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -70,18 +71,41 @@ func (r Result) Problems() []string {
 // Result per configuration, in order. vars gives the variables.tf of every module called.
 func (tf *Terraform) Check(t testing.TB, cfgs []Config, vars Variables) []Result {
 	t.Helper()
-	root := t.TempDir()
-	home, work, fmtDir := filepath.Join(root, "home"), filepath.Join(root, "work"), filepath.Join(root, "fmt")
+	return tf.check(t, &workspace{root: t.TempDir()}, cfgs, vars)
+}
+
+// workspace is a directory Terraform checks configurations in. Kept from one check to the next
+// (a fuzzing worker checks one input at a time), it skips terraform init while the module
+// calls to install stay the same.
+type workspace struct {
+	root      string
+	installed string // the module calls of the last successful init
+}
+
+func (tf *Terraform) check(t testing.TB, ws *workspace, cfgs []Config, vars Variables) []Result {
+	t.Helper()
+	home, work, fmtDir := filepath.Join(ws.root, "home"), filepath.Join(ws.root, "work"), filepath.Join(ws.root, "fmt")
+	for _, d := range []string{work, fmtDir} {
+		if err := os.RemoveAll(d); err != nil { // the last check's files
+			t.Fatal(err)
+		}
+	}
 	for _, d := range []string{home, work, fmtDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	var installs strings.Builder
 	results := make([]Result, len(cfgs))
 	// calls are the root files, one per module directory of a configuration.
 	calls := map[int][]string{}
 	for i, cfg := range cfgs {
 		results[i].Name = cfg.Name
+		for name := range cfg.Files {
+			if !fs.ValidPath(name) {
+				t.Fatalf("%s: file %q: want a slash path inside the configuration", cfg.Name, name)
+			}
+		}
 		p := prepare(cfg, vars)
 		if p.unsupported != "" && !cfg.FormatOnly {
 			results[i].Unsupported = p.unsupported
@@ -110,11 +134,15 @@ func (tf *Terraform) Check(t testing.TB, cfgs []Config, vars Variables) []Result
 		sort.Strings(dirs)
 		for j, dir := range dirs {
 			file := fmt.Sprintf("c%d_%d.tf", i, j)
-			write(t, filepath.Join(work, file), rootCall(i, j, dir, p.dirs[dir]))
+			call := rootCall(i, j, dir, p.dirs[dir])
+			write(t, filepath.Join(work, file), call)
 			calls[i] = append(calls[i], file)
+			fmt.Fprintf(&installs, "%s\x00%s\x00", file, call)
 		}
+		fmt.Fprintf(&installs, "%d\x00%s\x00", i, strings.Join(p.installs, "\x00"))
 	}
-	tf.validate(t, home, work, calls, results)
+	tf.validate(t, home, work, calls, results, ws.installed == installs.String())
+	ws.installed = installs.String()
 	tf.format(t, home, fmtDir, results)
 	return results
 }
@@ -141,13 +169,15 @@ func rootCall(i, j int, dir string, variables []string) []byte {
 
 // validate runs terraform init and validate until a run finds no new broken configuration:
 // an error that stops Terraform before evaluation hides the evaluation errors of the others.
-func (tf *Terraform) validate(t testing.TB, home, work string, calls map[int][]string, results []Result) {
+// installed: the modules were installed by an earlier check (if some are not, a run finds them
+// not installed and init runs).
+func (tf *Terraform) validate(t testing.TB, home, work string, calls map[int][]string, results []Result, installed bool) {
 	t.Helper()
 	active := map[int]bool{}
 	for i := range calls {
 		active[i] = true
 	}
-	needInit := true
+	needInit := !installed
 	for wave := 0; len(active) > 0; wave++ {
 		if wave > len(results)+2 {
 			t.Fatalf("terraform validate: still finding new errors after %d runs", wave)

@@ -80,6 +80,9 @@ type prepared struct {
 	dirs        map[string][]string // module directory of the configuration -> its variable names
 	hclFiles    []string            // the .tf files, for terraform fmt
 	unsupported string              // why Terraform cannot check it offline, or ""
+	// installs lists the module calls terraform init installs (directory, label, module
+	// directory): while it stays the same, a directory initialised once needs no new init.
+	installs []string
 }
 
 // splice is one byte range of a file replaced by new text.
@@ -158,6 +161,7 @@ func prepare(cfg Config, vars Variables) prepared {
 			local := fmt.Sprintf("tfcheck-module-%d", calls[dir])
 			c.call.File = name
 			p.modules[path.Join(dir, local)] = vars(c.call) + outputs(refs[dir][c.call.Name])
+			p.installs = append(p.installs, dir+"\x00"+c.call.Name+"\x00"+local)
 			if c.source != nil {
 				edits = append(edits, splice{c.source.Start.Byte, c.source.End.Byte, `"./` + local + `"`})
 			}

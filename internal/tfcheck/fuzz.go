@@ -2,8 +2,11 @@ package tfcheck
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,10 +15,14 @@ import (
 // Fuzz has Terraform check what a fuzz target's inputs produce. When the target runs its corpus
 // as a test (go test), the checks are queued and Flush runs them all in one batch after the
 // corpus, naming the corpus entry of every failure; when it fuzzes (a worker of go test -fuzz),
-// each input is checked at once, so that the fuzzer records the input that broke.
+// each new input is checked at once, so that the fuzzer records the input that broke. The
+// committed corpus is not checked again input by input while fuzzing: go test checks it, and a
+// Terraform run per entry would spend the fuzzing time re-reading the corpus.
 type Fuzz struct {
 	tf      *Terraform // nil: no terraform binary, and none required
 	worker  bool
+	corpus  map[string]bool // the committed corpus's inputs, when fuzzing
+	ws      *workspace      // where a fuzzing worker checks its inputs, one after the other
 	mu      sync.Mutex
 	pending []fuzzCheck
 }
@@ -37,6 +44,8 @@ func NewFuzz(f *testing.F) *Fuzz {
 	z := &Fuzz{}
 	if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() == "true" {
 		z.worker = true
+		z.corpus = readCorpus(f, filepath.Join("testdata", "fuzz", f.Name()))
+		z.ws = &workspace{root: f.TempDir()}
 	}
 	if _, err := exec.LookPath("terraform"); err == nil || os.Getenv(RequireEnv) == "require" {
 		z.tf = Find(f)
@@ -45,13 +54,17 @@ func NewFuzz(f *testing.F) *Fuzz {
 }
 
 // Check has Terraform check cfgs, the configurations one input produced, and judge the results.
-func (z *Fuzz) Check(t *testing.T, cfgs []Config, judge Judge) {
+// input is the fuzz target's arguments.
+func (z *Fuzz) Check(t *testing.T, input []any, cfgs []Config, judge Judge) {
 	t.Helper()
 	if z.tf == nil {
 		return
 	}
 	if z.worker {
-		if problems := judge(z.tf.Check(t, cfgs, Declare)); len(problems) > 0 {
+		if z.corpus[corpusKey(input)] {
+			return // go test checks the committed corpus
+		}
+		if problems := judge(z.tf.check(t, z.ws, cfgs, Declare)); len(problems) > 0 {
 			t.Fatalf("Terraform: %s", strings.Join(problems, "\n"))
 		}
 		return
@@ -90,4 +103,57 @@ func (z *Fuzz) Flush(f *testing.F) {
 		}
 	}
 	f.Logf("Terraform checked what %d corpus inputs gave (%d configurations): %s", len(pending), len(all), z.tf.Spent())
+}
+
+// readCorpus reads the inputs of a committed corpus directory (the "go test fuzz v1" files of
+// string and []byte arguments the fuzz targets here take).
+func readCorpus(t testing.TB, dir string) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return out // no committed corpus yet
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(lines) == 0 || lines[0] != "go test fuzz v1" {
+			continue
+		}
+		var input []any
+		for _, l := range lines[1:] {
+			lit, ok := strings.CutPrefix(l, "string(")
+			if !ok {
+				lit, ok = strings.CutPrefix(l, "[]byte(")
+			}
+			v, err := strconv.Unquote(strings.TrimSuffix(lit, ")"))
+			if !ok || err != nil {
+				input = nil
+				break
+			}
+			input = append(input, v)
+		}
+		if input != nil {
+			out[corpusKey(input)] = true
+		}
+	}
+	return out
+}
+
+// corpusKey identifies an input by its values, []byte and string alike.
+func corpusKey(input []any) string {
+	var b strings.Builder
+	for _, v := range input {
+		switch x := v.(type) {
+		case []byte:
+			b.WriteString(strconv.Quote(string(x)))
+		default:
+			fmt.Fprintf(&b, "%q", x)
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package tfcheck
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -116,5 +117,62 @@ func TestParseAddresses(t *testing.T) {
 		case w != "" && (got[i] == nil || got[i].Summary != w):
 			t.Errorf("address %d: want %q, got %v", i, w, got[i])
 		}
+	}
+}
+
+// TestReadCorpus: a committed corpus entry is recognised by its values, whatever their type.
+func TestReadCorpus(t *testing.T) {
+	dir := t.TempDir()
+	entry := "go test fuzz v1\n[]byte(\"module \\\"m\\\" {}\\n\\xff\")\nstring(\"k\")\nstring(\"${v}\")\n"
+	if err := os.WriteFile(filepath.Join(dir, "0123"), []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "other"), []byte("not a corpus file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	corpus := readCorpus(t, dir)
+	if !corpus[corpusKey([]any{[]byte("module \"m\" {}\n\xff"), "k", "${v}"})] {
+		t.Errorf("the entry is not recognised: %v", corpus)
+	}
+	if corpus[corpusKey([]any{[]byte("module \"m\" {}\n\xff"), "k", "${w}"})] || len(corpus) != 1 {
+		t.Errorf("want exactly the one entry, got %v", corpus)
+	}
+}
+
+// TestWorkspaceInitsOncePerLayout: a fuzzing worker checks input after input in one workspace;
+// while the module calls stay the same, terraform init runs once, and each check still sees
+// its own files.
+func TestWorkspaceInitsOncePerLayout(t *testing.T) {
+	tf := Find(t)
+	ws := &workspace{root: t.TempDir()}
+	call := func(tags string) []Config {
+		return []Config{{Name: "m", Files: map[string]string{"main.tf": "module \"m\" {\n  source = \"./x\"\n  tags   = " + tags + "\n}\n"}}}
+	}
+	inits := func() int {
+		tf.mu.Lock()
+		defer tf.mu.Unlock()
+		if s := tf.spent["init"]; s != nil {
+			return s.runs
+		}
+		return 0
+	}
+	steps := []struct {
+		reason, tags string
+		wantErrors   int
+		wantInits    int
+	}{
+		{"the first check installs the module", `{ a = "b" }`, 0, 1},
+		{"the same calls: no init, and the new error is found", `{ a = var.undeclared }`, 1, 1},
+		{"a valid input again", `{}`, 0, 1},
+	}
+	for _, s := range steps {
+		r := tf.check(t, ws, call(s.tags), Declare)[0]
+		if len(r.Errors) != s.wantErrors || inits() != s.wantInits {
+			t.Errorf("%s: %d errors %v, %d inits; want %d errors, %d inits", s.reason, len(r.Errors), r.Problems(), inits(), s.wantErrors, s.wantInits)
+		}
+	}
+	other := []Config{{Name: "n", Files: map[string]string{"main.tf": "module \"n\" {\n  source = \"./x\"\n}\n"}}}
+	if r := tf.check(t, ws, other, Declare)[0]; len(r.Errors) != 0 || inits() != 2 {
+		t.Errorf("other module calls: want one more init and no error, got %d inits, %v", inits(), r.Problems())
 	}
 }

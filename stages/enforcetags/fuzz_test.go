@@ -42,7 +42,7 @@ func fuzzEditor(t *testing.T, tf *tfcheck.Fuzz, name string, edit func(string, [
 	if again.Out != nil {
 		t.Fatalf("a second edit changed the file again:\nfirst:\n%s\nsecond:\n%s", ed.Out, again.Out)
 	}
-	tf.Check(t, []tfcheck.Config{
+	tf.Check(t, []any{src, key, value}, []tfcheck.Config{
 		{Name: "before", Files: map[string]string{name: string(src)}},
 		{Name: "after", Files: map[string]string{name: string(ed.Out)}},
 	}, func(rs []tfcheck.Result) []string {

@@ -246,7 +246,7 @@ func FuzzRequestToTerraform(f *testing.F) {
 		if err := checkRoundTrip(m); err != nil {
 			t.Fatal(err)
 		}
-		tf.Check(t, []tfcheck.Config{terraformConfig(m)}, func(rs []tfcheck.Result) []string {
+		tf.Check(t, []any{object, outputs}, []tfcheck.Config{terraformConfig(m)}, func(rs []tfcheck.Result) []string {
 			if rs[0].Unsupported != "" {
 				return []string{rs[0].Unsupported}
 			}
