@@ -27,6 +27,10 @@ func TestJSON(t *testing.T) {
 		{"separators and noncharacters are escaped", "\u2028\u2029\ufffe\uffff", true, `"\u2028\u2029\ufffe\uffff"`},
 		{"other text is written raw", "café ✓ 😀 <&>", true, `"café ✓ 😀 <&>"`},
 		{"invalid UTF-8 becomes U+FFFD", "a\xffb", true, "\"a\uFFFDb\""},
+		{"a prepended character before the closing quote is escaped (found by FuzzJSON)", "0\u0603", true, `"0\u0603"`},
+		{"and before an escape", "\u0d4e\"x", true, `"\u0d4e\"x"`},
+		{"beyond the BMP as a surrogate pair", "\U000110bd", true, `"\ud804\udcbd"`},
+		{"elsewhere it is written raw", "\u0603x", true, "\"\u0603x\""},
 	}
 	for _, c := range cases {
 		if got := JSON(c.in, c.template); got != c.want {

@@ -8,6 +8,8 @@ module "vm_team-a_control-characters" {
     "key\u007f\u009f" = "control characters in a key"
     nel               = "line\u0085break"
     noncharacters     = "\ufffe\uffff"
+    prepended         = "before the quote \u0603"
+    prepended_escape  = "ൎ\" before an escape"
     separators        = "\u2028\u2029"
   }
   user_data = "a\u0000b\u001b[0m\tc"
