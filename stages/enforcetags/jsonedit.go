@@ -315,7 +315,7 @@ func (j *jsonEditor) merge(module, attr string, obj hcl.Expression) error {
 		}
 		r := p.value.Range()
 		if !isString {
-			old = string(j.src[r.Start.Byte:r.End.Byte])
+			old = j.shown(p.value)
 		}
 		j.splices = append(j.splices, splice{r.Start.Byte, r.End.Byte, tfliteral.JSON(t.Value, true)})
 		j.ed.Changes = append(j.ed.Changes, Change{Module: module, Attr: attr, Key: t.Key, Old: old, New: t.Value, Line: r.Start.Line, What: overridden})
@@ -324,6 +324,21 @@ func (j *jsonEditor) merge(module, attr string, obj hcl.Expression) error {
 		j.addMembers(obj, adds)
 	}
 	return nil
+}
+
+// shown is how a value that is not a literal string appears in a log line: a template as
+// written, a number or boolean as written, otherwise its kind (never a whole object).
+func (j *jsonEditor) shown(x hcl.Expression) string {
+	switch k := kind(x); k {
+	case "string":
+		v, _ := x.Value(nil)
+		return v.AsString()
+	case "number", "bool", "null":
+		r := x.Range()
+		return string(j.src[r.Start.Byte:r.End.Byte])
+	default:
+		return article(k)
+	}
 }
 
 // evalString is a JSON string as Terraform reads it in an argument: a template, evaluated with
