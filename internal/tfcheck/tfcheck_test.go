@@ -176,3 +176,16 @@ func TestWorkspaceInitsOncePerLayout(t *testing.T) {
 		t.Errorf("other module calls: want one more init and no error, got %d inits, %v", inits(), r.Problems())
 	}
 }
+
+func TestConfigsKey(t *testing.T) {
+	a := []Config{{Name: "x", Files: map[string]string{"a.tf": "1", "b.tf": "2"}}}
+	b := []Config{{Name: "y", Files: map[string]string{"b.tf": "2", "a.tf": "1"}}}
+	c := []Config{{Files: map[string]string{"a.tf": "12"}}, {Files: map[string]string{}}}
+	d := []Config{{Files: map[string]string{"a.tf": "1"}}, {Files: map[string]string{"b.tf": "2"}}}
+	if configsKey(a) != configsKey(b) {
+		t.Error("the same files under other names or in another order must give the same key")
+	}
+	if configsKey(a) == configsKey(c) || configsKey(a) == configsKey(d) || configsKey(c) == configsKey(d) {
+		t.Error("other files, or the same files split otherwise, must give another key")
+	}
+}
