@@ -317,3 +317,36 @@ func readJSON(name string, src []byte) fileInfo {
 	}
 	return f
 }
+
+// CertainlyInvalid names a reason Terraform refuses cfg whatever else it holds, or returns "":
+// a file that does not parse, a module block whose label is not an identifier or that has no
+// source. Checking such a configuration teaches nothing: the first errors stop Terraform
+// before it looks at the rest, and fuzz corpora are full of them.
+func CertainlyInvalid(cfg Config) string {
+	for name, data := range cfg.Files {
+		var f fileInfo
+		switch {
+		case strings.HasSuffix(name, ".tf.json"):
+			if _, d := hcljson.Parse([]byte(data), name); d.HasErrors() {
+				return name + ": does not parse"
+			}
+			f = readJSON(name, []byte(data))
+		case strings.HasSuffix(name, ".tf"):
+			if _, d := hclsyntax.ParseConfig([]byte(data), name, hcl.InitialPos); d.HasErrors() {
+				return name + ": does not parse"
+			}
+			f = readHCL(name, []byte(data))
+		default:
+			continue
+		}
+		for _, c := range f.calls {
+			switch {
+			case !hclsyntax.ValidIdentifier(c.call.Name):
+				return fmt.Sprintf("%s: module %q: not an identifier", name, c.call.Name)
+			case c.source == nil:
+				return fmt.Sprintf("%s: module %q: no source", name, c.call.Name)
+			}
+		}
+	}
+	return ""
+}

@@ -189,3 +189,20 @@ func TestConfigsKey(t *testing.T) {
 		t.Error("other files, or the same files split otherwise, must give another key")
 	}
 }
+
+func TestCertainlyInvalid(t *testing.T) {
+	for _, c := range []struct {
+		reason string
+		files  map[string]string
+		want   string
+	}{
+		{"a module with a source and an identifier label may be valid", map[string]string{"main.tf": "module \"m\" {\n  source = \"./x\"\n}\n", "a.tf.json": `{"module": {"n": {"source": "./y"}}}`}, ""},
+		{"a label that is no identifier", map[string]string{"main.tf": "module \"1m\" {\n  source = \"./x\"\n}\n"}, `main.tf: module "1m": not an identifier`},
+		{"a module without source", map[string]string{"a.tf.json": `{"module": {"n": {"tags": {}}}}`}, `a.tf.json: module "n": no source`},
+		{"a file that does not parse", map[string]string{"main.tf": "module {"}, "main.tf: does not parse"},
+	} {
+		if got := CertainlyInvalid(Config{Files: c.files}); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.reason, got, c.want)
+		}
+	}
+}
