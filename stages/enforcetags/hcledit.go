@@ -415,9 +415,10 @@ func staticString(e hclsyntax.Expression) (s string, ok bool) {
 }
 
 // hclKey writes a plain word key bare and quotes any other. HCL would read managed-by bare as
-// one identifier, but a reader sees a subtraction, so keys with a dash are quoted too.
+// one identifier, but a reader sees a subtraction, so keys with a dash are quoted too; so is
+// for, which opening an object starts a for expression.
 func hclKey(k string) string {
-	if hclsyntax.ValidIdentifier(k) && !strings.Contains(k, "-") && k != "null" && k != "true" && k != "false" {
+	if hclsyntax.ValidIdentifier(k) && !strings.Contains(k, "-") && k != "null" && k != "true" && k != "false" && k != "for" {
 		return k
 	}
 	return hclString(k)

@@ -119,8 +119,7 @@ func checkAWS(t Tag) error {
 		return fmt.Errorf("AWS tag values are at most 256 characters, this one has %d", n)
 	}
 	if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-		//lint:ignore ST1005 the message ends with the reserved prefix itself, "aws:"
-		return fmt.Errorf("AWS reserves keys starting with aws:")
+		return fmt.Errorf("AWS reserves keys starting with %q", "aws:")
 	}
 	for _, part := range []struct{ what, s string }{{"key", t.Key}, {"value", t.Value}} {
 		for _, r := range part.s {

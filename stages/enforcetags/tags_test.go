@@ -58,7 +58,7 @@ func TestCheckTag(t *testing.T) {
 		{"the default fleet tags pass the AWS rules", "aws", Tag{"kratix.io/request-namespace", "team-a"}, ""},
 		{"AWS allows spaces and _ . : / = + - @ and letters of any script", "aws", Tag{"Owner Name", "José +=@_.:/-"}, ""},
 		{"AWS allows an empty value", "aws", Tag{"k", ""}, ""},
-		{"AWS reserves aws:, in any case", "aws", Tag{"AWS:x", "v"}, "reserves keys starting with aws:"},
+		{"AWS reserves aws:, in any case", "aws", Tag{"AWS:x", "v"}, `reserves keys starting with "aws:"`},
 		{"AWS keys are at most 128 characters", "aws", Tag{strings.Repeat("k", 129), "v"}, "at most 128"},
 		{"AWS keys of 128 characters are fine", "aws", Tag{strings.Repeat("é", 128), "v"}, ""},
 		{"AWS values are at most 256 characters", "aws", Tag{"k", strings.Repeat("v", 257)}, "at most 256"},

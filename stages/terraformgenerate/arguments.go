@@ -13,14 +13,26 @@ import (
 	"github.com/stagekit/stagekit/sdk/fieldpath"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/text/unicode/norm"
 )
 
-// metaArguments are the names Terraform reserves in a module block: a spec key with one of them
+// reservedNames are the names Terraform gives a meaning in a module block, as its module block
+// schema lists them (and refuses as variable names for that reason): a spec key with one of them
 // would not be passed to the module but change what Terraform does with it (the original stage
-// let a request replace the module's source this way).
-var metaArguments = map[string]bool{
-	"source": true, "version": true, "count": true, "for_each": true,
-	"providers": true, "depends_on": true, "lifecycle": true,
+// let a request replace the module's source this way), or fail the run.
+var reservedNames = map[string]string{
+	"source":     "a Terraform meta-argument of module blocks",
+	"version":    "a Terraform meta-argument of module blocks",
+	"count":      "a Terraform meta-argument of module blocks",
+	"for_each":   "a Terraform meta-argument of module blocks",
+	"providers":  "a Terraform meta-argument of module blocks",
+	"depends_on": "a Terraform meta-argument of module blocks",
+	// From Terraform v1.15 on.
+	"ignore_nested_deprecations": "a Terraform meta-argument of module blocks",
+	"lifecycle":                  "a block type Terraform reserves in module blocks",
+	"locals":                     "a block type Terraform reserves in module blocks",
+	"provider":                   "a block type Terraform reserves in module blocks",
+	"_":                          "the block type Terraform reserves in module blocks for escaping meta-argument names",
 }
 
 // argument is one module argument: a top-level spec key and its value.
@@ -43,6 +55,10 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 	}
 	var args []argument
 	var errs []error
+	if a, b, ok := nfcCollision(spec.Keys()); ok {
+		n, _ := spec.LookupPath(fieldpath.Path{fieldpath.Key(b)})
+		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: n.Line(), Path: "spec"}, "%s", collisionMessage(a, b)))
+	}
 	for _, key := range spec.Keys() {
 		p := fieldpath.Path{fieldpath.Key(key)}
 		node, err := spec.LookupPath(p)
@@ -52,8 +68,8 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 		}
 		at := sdk.Location{File: sdk.ObjectFile, Line: node.Line(), Path: node.Path().String()}
 		switch {
-		case metaArguments[key]:
-			errs = append(errs, sdk.Errorf(at, "%q is a Terraform meta-argument of module blocks, not a module input: rename the field in the Promise's API", key))
+		case reservedNames[key] != "":
+			errs = append(errs, sdk.Errorf(at, "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
 			continue
 		case !utf8.ValidString(key) || !hclsyntax.ValidIdentifier(key):
 			errs = append(errs, sdk.Errorf(at, "%q is not a valid Terraform argument name (letters, digits, _ and -, not starting with a digit or -): rename the field in the Promise's API", key))
@@ -69,7 +85,11 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 		}
 		val, verr := toCty(raw, node.Path())
 		if verr != nil {
-			errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: lineOf(spec, verr.path, node.Line()), Path: verr.path.String()}, "%s", verr.msg))
+			line := verr.line
+			if line == nil {
+				line = verr.path
+			}
+			errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: lineOf(spec, line, node.Line()), Path: verr.path.String()}, "%s", verr.msg))
 			continue
 		}
 		args = append(args, argument{Name: key, Value: val, Node: node})
@@ -83,6 +103,7 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 
 type valueError struct {
 	path fieldpath.Path
+	line fieldpath.Path // where to point in the input, when not path itself
 	msg  string
 }
 
@@ -128,12 +149,12 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		return cty.NumberVal(new(big.Float).SetInt(x)), nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return cty.NilVal, &valueError{at.path(), fmt.Sprintf("%v is not a number Terraform can represent", x)}
+			return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("%v is not a number Terraform can represent", x)}
 		}
 		return cty.NumberFloatVal(x), nil
 	case string:
 		if !utf8.ValidString(x) {
-			return cty.NilVal, &valueError{at.path(), "is not valid UTF-8"}
+			return cty.NilVal, &valueError{path: at.path(), msg: "is not valid UTF-8"}
 		}
 		return cty.StringVal(x), nil
 	case []any:
@@ -153,10 +174,19 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		if len(x) == 0 {
 			return cty.EmptyObjectVal, nil
 		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // the first error is the same every run
+		if a, b, ok := nfcCollision(keys); ok {
+			return cty.NilVal, &valueError{path: at.path(), line: at.child(fieldpath.Key(b)).path(), msg: collisionMessage(a, b)}
+		}
 		attrs := make(map[string]cty.Value, len(x))
-		for k, item := range x {
+		for _, k := range keys {
+			item := x[k]
 			if !utf8.ValidString(k) {
-				return cty.NilVal, &valueError{at.child(fieldpath.Key(k)).path(), "key is not valid UTF-8"}
+				return cty.NilVal, &valueError{path: at.child(fieldpath.Key(k)).path(), msg: "key is not valid UTF-8"}
 			}
 			val, err := toCtyAt(item, at.child(fieldpath.Key(k)))
 			if err != nil {
@@ -166,7 +196,39 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		}
 		return cty.ObjectVal(attrs), nil
 	}
-	return cty.NilVal, &valueError{at.path(), fmt.Sprintf("unsupported value %T", v)}
+	return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("unsupported value %T", v)}
+}
+
+// nfcCollision finds two keys Terraform reads as one: HCL and Terraform's JSON reader put every
+// string in Unicode NFC, so "é" and "e\u0301" name the same key, and the module would get only
+// one of the two values (in HCL the last, silently; in JSON Terraform fails on a duplicate).
+// The pair is the first in sorted order, so the message does not change from run to run.
+func nfcCollision(keys []string) (a, b string, found bool) {
+	normal := true
+	for _, k := range keys {
+		if !norm.NFC.IsNormalString(k) {
+			normal = false
+			break
+		}
+	}
+	if normal {
+		return "", "", false // distinct NFC strings stay distinct
+	}
+	sorted := append([]string(nil), keys...)
+	sort.Strings(sorted)
+	first := make(map[string]string, len(sorted))
+	for _, k := range sorted {
+		n := norm.NFC.String(k)
+		if prev, ok := first[n]; ok {
+			return prev, k, true
+		}
+		first[n] = k
+	}
+	return "", "", false
+}
+
+func collisionMessage(a, b string) string {
+	return fmt.Sprintf("keys %q (%+q) and %q (%+q) are one key to Terraform, which reads every key in Unicode NFC: the module would get only one of the two values; keep one spelling", a, a, b, b)
 }
 
 // lineOf is the input line of a path below spec, or fallback when it cannot be found.

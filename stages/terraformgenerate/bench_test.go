@@ -13,7 +13,7 @@ import (
 // BenchmarkLargeRequest runs the stage on a request whose spec holds thousands of documents: the
 // Helm renders of fixtures/kratix-marketplace/rendered, repeated, as one list argument per file.
 func BenchmarkLargeRequest(b *testing.B) {
-	dir := filepath.Join(fixtures, "kratix-marketplace", "rendered")
+	dir := filepath.Join(fixtureDir, "kratix-marketplace", "rendered")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if len(files) == 0 {
 		b.Fatalf("%s not found", dir)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	fx "github.com/stagekit/stagekit/internal/fixtures"
+	"github.com/stagekit/stagekit/internal/fixtures"
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 	"github.com/zclconf/go-cty/cty"
@@ -18,8 +18,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// fixtures is the repository's testdata/; a test whose fixture is missing there fails.
-var fixtures = fx.Dir()
+// fixtureDir is the repository's testdata/; a test whose fixture is missing there fails.
+var fixtureDir = fixtures.Dir()
 
 // referenceRun is a derived/terraform-generate/<version>/<case>/run.yaml: how the original
 // kratix-cli stage was run and how it ended.
@@ -97,9 +97,8 @@ var compatCases = map[string]compatCase{
 		compareWith: "v0.1.0/synthetic-edge/vm_team-a_edge-case.tf.json",
 	},
 	"v0.7.0/no-workflow-type-env-silent-noop": {
-		reason: "outside Kratix the stage assumes a resource configure run and says so, instead of silently doing nothing",
-		source: "x", file: "testobject_non-default_test-object.tf",
-		compareWith: "v0.7.0/cli-test-object-git-ref/testobject_non-default_test-object.tf",
+		reason: "outside Kratix the stage assumes a resource configure run and says so, instead of silently doing nothing; the run's MODULE_SOURCE=x is an address Terraform refuses (it wants ./x), a configuration error",
+		exit:   2, errors: []string{`MODULE_SOURCE="x": Terraform refuses it: Invalid module source address: Terraform failed to determine your intended installation method for remote module package "x". If you intended this as a path relative to the current module, use "./x" instead.`},
 	},
 }
 
@@ -122,7 +121,7 @@ func parseEnv(s string) map[string]string {
 }
 
 func TestCompatibilityWithOriginalStage(t *testing.T) {
-	root := filepath.Join(fixtures, "derived", "terraform-generate")
+	root := filepath.Join(fixtureDir, "derived", "terraform-generate")
 	dirs, _ := filepath.Glob(filepath.Join(root, "v*", "*"))
 	if len(dirs) == 0 {
 		t.Fatalf("reference runs not found at %s", root)
@@ -150,7 +149,7 @@ func TestCompatibilityWithOriginalStage(t *testing.T) {
 func compareCase(t *testing.T, root, dir string, c compatCase) {
 	var run referenceRun
 	readYAML(t, filepath.Join(dir, "run.yaml"), &run)
-	object := readFile(t, filepath.Join(fixtures, run.Input))
+	object := readFile(t, filepath.Join(fixtureDir, run.Input))
 	env := parseEnv(run.Env)
 	if env["KRATIX_WORKFLOW_TYPE"] != "" && env["KRATIX_WORKFLOW_ACTION"] == "" {
 		// The reference runs set only the type; in a pod Kratix always sets both.

@@ -13,9 +13,9 @@ import (
 // Promise's CRD defaults applied as in derived/terraform-generate/inputs/, against the EC2
 // module's real variables.tf: every argument is known and fits its declared type, in both formats.
 func TestVMRequestsAgainstEC2Module(t *testing.T) {
-	vars := filepath.Join(fixtures, "terraform-aws-ec2-instance", "v6.0.2", "variables.tf")
-	defaulted := filepath.Join(fixtures, "derived", "terraform-generate", "inputs", "vm-example-vm.in-cluster-defaulted.yaml")
-	requests := filepath.Join(fixtures, "kratix-examples", "promise-terraform-ec2", "multi-requests.yaml")
+	vars := filepath.Join(fixtureDir, "terraform-aws-ec2-instance", "v6.0.2", "variables.tf")
+	defaulted := filepath.Join(fixtureDir, "derived", "terraform-generate", "inputs", "vm-example-vm.in-cluster-defaulted.yaml")
+	requests := filepath.Join(fixtureDir, "kratix-examples", "promise-terraform-ec2", "multi-requests.yaml")
 	for _, p := range []string{vars, defaulted, requests} {
 		if !exists(p) {
 			t.Fatalf("fixture %s not found", p)

@@ -2,10 +2,15 @@ package terraformgenerate
 
 import (
 	"bytes"
-	"encoding/json"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/stagekit/stagekit/internal/tfliteral"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -21,8 +26,9 @@ type module struct {
 func (m module) outputName(out string) string { return m.Name + "_" + out }
 
 // renderHCL writes the module call with hclwrite: source (and version) first, a blank line, the
-// arguments sorted, then one output block per re-exported output. hclwrite quotes object keys
-// that are not identifiers and escapes template sequences, so any value prints as valid HCL.
+// arguments sorted, then one output block per re-exported output. Values are written by
+// valueTokens, whose strings hclwrite quotes and escapes (template sequences included), so any
+// value prints as valid HCL.
 func renderHCL(m module) []byte {
 	f := hclwrite.NewEmptyFile()
 	root := f.Body()
@@ -35,7 +41,7 @@ func renderHCL(m module) []byte {
 		body.AppendNewline()
 	}
 	for _, a := range m.Args {
-		body.SetAttributeValue(a.Name, a.Value)
+		body.SetAttributeRaw(a.Name, valueTokens(a.Value, nil))
 	}
 	for _, out := range m.Outputs {
 		root.AppendNewline()
@@ -51,17 +57,18 @@ func renderHCL(m module) []byte {
 
 // renderJSON writes the Terraform JSON form: {"module": {<name>: {...}}, "output": {...}} with
 // source (and version) first, then the arguments sorted, two-space indents and a final newline.
-// Terraform reads JSON strings and object keys as templates, so "${" and "%{" are escaped the
-// way the HCL form escapes them: both forms mean the same value.
+// Terraform reads the JSON strings and object keys of arguments as templates, so "${" and "%{"
+// are escaped the way the HCL form escapes them: both forms mean the same value. It reads source
+// and version verbatim, so those are not escaped.
 func renderJSON(m module) []byte {
 	var b bytes.Buffer
 	b.WriteString("{\n  \"module\": {\n    ")
 	writeJSONString(&b, m.Name, false)
 	b.WriteString(": {\n      \"source\": ")
-	writeJSONString(&b, m.Source.Source, true)
+	writeJSONString(&b, m.Source.Source, false)
 	if m.Source.Version != "" {
 		b.WriteString(",\n      \"version\": ")
-		writeJSONString(&b, m.Source.Version, true)
+		writeJSONString(&b, m.Source.Version, false)
 	}
 	for _, a := range m.Args {
 		b.WriteString(",\n      ")
@@ -99,8 +106,7 @@ func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	case ty == cty.String:
 		writeJSONString(b, v.AsString(), true)
 	case ty == cty.Number:
-		// The same text hclwrite prints, so both forms parse back to the same number.
-		b.WriteString(v.AsBigFloat().Text('f', -1))
+		b.WriteString(numberText(v.AsBigFloat()))
 	case ty == cty.Bool:
 		if v.True() {
 			b.WriteString("true")
@@ -166,26 +172,78 @@ func newline(b *bytes.Buffer, depth int) {
 	}
 }
 
-// writeJSONString writes s as a JSON string, escaping template sequences when literal.
+// writeJSONString writes s as a JSON string, its template sequences escaped when literal.
 func writeJSONString(b *bytes.Buffer, s string, literal bool) {
-	if literal {
-		s = escapeTemplate(s)
-	}
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
+	b.Write(tfliteral.AppendJSON(b.AvailableBuffer(), s, literal))
 }
 
-// escapeTemplate doubles the $ or % of every "${" and "%{", as hclwrite does for quoted strings.
-func escapeTemplate(s string) string {
-	var out []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		out = append(out, c)
-		if (c == '$' || c == '%') && i+1 < len(s) && s[i+1] == '{' {
-			out = append(out, c)
+// numberText writes a number as Go writes a float64 in JSON: the shortest decimal that reads
+// back as the same float64 (strconv's shortest form: 5e-324, not 324 digits of zeros), with an
+// exponent below 1e-6 and from 1e21 on. Numbers wider than a float64 (int64 and big integers
+// from the request, numbers converted from strings) keep every digit. HCL and JSON read both
+// spellings alike.
+func numberText(f *big.Float) string {
+	if f.Prec() > 53 {
+		if f.IsInt() {
+			return f.Text('f', 0)
 		}
+		return f.Text('g', -1)
 	}
-	return string(out)
+	x, _ := f.Float64() // exact: the number came from a float64
+	format := byte('f')
+	if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	s := strconv.FormatFloat(x, format, -1, 64)
+	if format == 'e' {
+		// 1e-07 -> 1e-7, as encoding/json writes it.
+		mant, exp, _ := strings.Cut(s, "e")
+		s = mant + "e" + exp[:1] + strings.TrimLeft(exp[1:], "0")
+	}
+	return s
+}
+
+// valueTokens writes v as an HCL expression, as hclwrite.TokensForValue does but for two
+// things: an object key named for is quoted (a bare "for" opening an object starts a for
+// expression, and Terraform refuses the file), and numbers are written by numberText.
+// hclwrite.Format lays the tokens out.
+func valueTokens(v cty.Value, toks hclwrite.Tokens) hclwrite.Tokens {
+	ty := v.Type()
+	switch {
+	case v.IsNull() || ty == cty.String || ty == cty.Bool:
+		return append(toks, hclwrite.TokensForValue(v)...)
+	case ty == cty.Number:
+		return append(toks, &hclwrite.Token{Type: hclsyntax.TokenNumberLit, Bytes: []byte(numberText(v.AsBigFloat()))})
+	case ty.IsObjectType() || ty.IsMapType():
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")})
+		if v.LengthInt() > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
+		}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if key := k.AsString(); hclsyntax.ValidIdentifier(key) && key != "for" {
+				toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte(key)})
+			} else {
+				toks = append(toks, hclwrite.TokensForValue(k)...)
+			}
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+			toks = valueTokens(e, toks)
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
+		}
+		return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")})
+	case ty.IsTupleType() || ty.IsListType() || ty.IsSetType():
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")})
+		first := true
+		for it := v.ElementIterator(); it.Next(); {
+			if !first {
+				toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+			}
+			first = false
+			_, e := it.Element()
+			toks = valueTokens(e, toks)
+		}
+		return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+	}
+	// Values come from YAML: no other type can occur.
+	panic("terraform-generate: cannot write a " + ty.FriendlyName() + " as HCL")
 }

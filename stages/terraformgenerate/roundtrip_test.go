@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/stagekit/stagekit/internal/tfcheck"
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -56,7 +57,13 @@ func parseModule(filename string, data []byte) (parsedModule, error) {
 			}
 			out.Name = b.Labels[0]
 			for name, a := range attrs {
-				v, diags := a.Expr.Value(ctx)
+				// Terraform reads source and version with no evaluation context: verbatim in
+				// JSON, as a template of literals only in HCL.
+				c := ctx
+				if name == "source" || name == "version" {
+					c = nil
+				}
+				v, diags := a.Expr.Value(c)
 				if diags.HasErrors() {
 					return parsedModule{}, diags
 				}
@@ -197,8 +204,10 @@ func checkRoundTrip(m module) error {
 }
 
 // FuzzRequestToTerraform feeds arbitrary objects through the request -> Terraform conversion:
-// it must never panic, and whatever it accepts must print as JSON and HCL that hcl/v2 reads back
-// as the same module call.
+// it must never panic, whatever it accepts must print as JSON and HCL that hcl/v2 reads back as
+// the same module call, and Terraform itself must accept both files (init against a local
+// module declaring the arguments, validate, fmt -check on the HCL): in one batch over the
+// corpus under go test, input by input when fuzzing.
 func FuzzRequestToTerraform(f *testing.F) {
 	for _, seed := range []string{
 		"kind: VM\nmetadata: {name: a, namespace: b}\nspec: {instance_type: t3.micro, tags: {Name: x}}\n",
@@ -211,9 +220,12 @@ func FuzzRequestToTerraform(f *testing.F) {
 		"spec: [1, 2]\n",
 		"spec: {k: &a {x: 1}, l: *a, m: !!binary aGVsbG8=, t: 2024-01-01}\n",
 		"spec: {\"//\": comment, obj: {\"//\": inner, \"${k}\": v, \"%{k}\": w}}\n",
+		"spec: {tags: {for: x}, locals: {a: 1}, nested: {for: {for: 1}}}\n",
+		"spec: {tags: {\"\\u00e9\": a, \"e\\u0301\": b}, c: \"\\x7f\\x80\\x85\\uFFFE\\uFFFF\"}\n",
 	} {
 		f.Add(seed, "id,arn")
 	}
+	tf := tfcheck.NewFuzz(f)
 	f.Fuzz(func(t *testing.T, object, outputs string) {
 		obj, err := sdk.ParseObject([]byte(object), sdk.Env{})
 		if err != nil {
@@ -234,5 +246,23 @@ func FuzzRequestToTerraform(f *testing.F) {
 		if err := checkRoundTrip(m); err != nil {
 			t.Fatal(err)
 		}
+		tf.Check(t, []any{object, outputs}, []tfcheck.Config{terraformConfig(m)}, func(rs []tfcheck.Result) []string {
+			if rs[0].Unsupported != "" {
+				return []string{rs[0].Unsupported}
+			}
+			return rs[0].Problems()
+		})
 	})
+	tf.Flush(f)
+}
+
+// terraformConfig is m in both formats, side by side in one module: the JSON call named
+// <name>_json, the HCL call <name>_hcl.
+func terraformConfig(m module) tfcheck.Config {
+	j, h := m, m
+	j.Name, h.Name = m.Name+"_json", m.Name+"_hcl"
+	return tfcheck.Config{Name: m.Name, Files: map[string]string{
+		j.Name + ".tf.json": string(renderJSON(j)),
+		h.Name + ".tf":      string(renderHCL(h)),
+	}}
 }

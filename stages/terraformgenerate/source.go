@@ -3,51 +3,44 @@ package terraformgenerate
 import (
 	"errors"
 	"net/url"
-	"regexp"
 	"strings"
 
+	"github.com/hashicorp/go-version"
 	"github.com/stagekit/stagekit/sdk"
 )
 
-// sourceKind is how Terraform reads a module source string, which decides what //<path>,
-// ?ref= and a version argument mean for it.
+// sourceKind is how a module source string is written, which decides what //<path>, ?ref= and a
+// version argument mean for it.
 type sourceKind int
 
 const (
 	kindLocal     sourceKind = iota // ./mod, ../mod: a directory next to the configuration
-	kindRegistry                    // [host/]namespace/name/provider[//subdir]
-	kindGetter                      // a forced go-getter: git::..., s3::..., hg::...
+	kindRegistry                    // [host/]namespace/name/system[//subdir]
+	kindGetter                      // a forced getter: git::..., s3::..., hg::...
 	kindURL                         // scheme://... without a forced getter
 	kindShorthand                   // github.com/org/repo, git@host:org/repo, bitbucket.org/...
 )
 
-var (
-	forcedGetter = regexp.MustCompile(`^([A-Za-z0-9]+)::(.+)$`)
-	hasScheme    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
-	// Terraform's registry address grammar (internal/addrs/module_source.go, regsrc).
-	registryAddr = regexp.MustCompile(`^(?:([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]+)?|localhost(?::[0-9]+)?)/)?` +
-		`([0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?)/([0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?)/([0-9a-z]{1,64})$`)
-	archiveSuffix = []string{".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz"}
-)
+var archiveSuffix = []string{".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz"}
 
-// classify tells what kind of module source s is, the way Terraform does.
-func classify(s string) sourceKind {
+// classify tells how s is written, as Terraform reads it; err is Terraform's reason when it
+// cannot read it at all.
+func classify(s string) (sourceKind, moduleAddr, error) {
+	addr, err := parseModuleAddr(s, false)
+	if err != nil {
+		return 0, addr, err
+	}
 	switch {
-	case strings.HasPrefix(s, "./"), strings.HasPrefix(s, "../"), s == ".", s == "..":
-		return kindLocal
-	case forcedGetter.MatchString(s):
-		return kindGetter
-	case hasScheme.MatchString(s):
-		return kindURL
+	case addr.kind == addrLocal:
+		return kindLocal, addr, nil
+	case addr.kind == addrRegistry:
+		return kindRegistry, addr, nil
+	case addr.forced:
+		return kindGetter, addr, nil
+	case addr.shorthand:
+		return kindShorthand, addr, nil
 	}
-	base, _, _ := cutSubdir(s)
-	if m := registryAddr.FindStringSubmatch(base); m != nil && !strings.Contains(s, "?") {
-		// github.com and bitbucket.org are go-getter shorthands, never registries.
-		if h := strings.ToLower(m[1]); h != "github.com" && h != "bitbucket.org" {
-			return kindRegistry
-		}
-	}
-	return kindShorthand
+	return kindURL, addr, nil
 }
 
 // cutSubdir splits a go-getter source into the package address, its //subdir and its ?query,
@@ -85,19 +78,35 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	if err != nil {
 		return moduleSource{}, err
 	}
-	kind := classify(src)
-	var errs []error
-	if regVer != "" && kind != kindRegistry {
-		errs = append(errs, sdk.Misconfigured("MODULE_REGISTRY_VERSION is only valid for Terraform registry sources (namespace/name/provider); MODULE_SOURCE=%q is not one: for a git source set MODULE_VERSION (or put ?ref= in MODULE_SOURCE) instead", src))
+	kind, addr, err := classify(src)
+	if regVer != "" {
+		// With a version argument Terraform reads the source as a registry address only.
+		if _, rerr := parseModuleAddr(src, true); rerr != nil {
+			if err != nil {
+				return moduleSource{}, terraformRefuses("MODULE_SOURCE", src, rerr)
+			}
+			return moduleSource{}, sdk.Misconfigured("MODULE_REGISTRY_VERSION is only valid for Terraform registry sources (namespace/name/provider); MODULE_SOURCE=%q is not one (Terraform refuses it with a version: %s: %s): for a git source set MODULE_VERSION (or put ?ref= in MODULE_SOURCE) instead",
+				src, rerr.summary, oneLine(rerr.detail))
+		}
 	}
+	if err != nil {
+		return moduleSource{}, terraformRefuses("MODULE_SOURCE", src, err)
+	}
+	var errs []error
 	if ver != "" {
 		switch {
 		case kind == kindRegistry:
 			errs = append(errs, sdk.Misconfigured("MODULE_VERSION is a git ref, and MODULE_SOURCE=%q is a registry address: set MODULE_REGISTRY_VERSION=%s instead", src, ver))
 		case kind == kindLocal:
 			errs = append(errs, sdk.Misconfigured("MODULE_VERSION=%q means nothing for the local path MODULE_SOURCE=%q: unset it", ver, src))
-		case !isGit(kind, src):
+		case !isGit(kind, addr, src):
 			errs = append(errs, sdk.Misconfigured("MODULE_VERSION is a git ref, and MODULE_SOURCE=%q is not a git source: put the version in MODULE_SOURCE itself", src))
+		}
+	}
+	if regVer != "" {
+		if _, err := version.NewConstraint(regVer); err != nil {
+			// Terraform's own words: go-version's error says less.
+			errs = append(errs, terraformRefuses("MODULE_REGISTRY_VERSION", regVer, &addrError{"Invalid version constraint", "This string does not use correct version constraint syntax."}))
 		}
 	}
 	if len(errs) > 0 {
@@ -147,23 +156,32 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	if query != "" {
 		out.Source += "?" + query
 	}
+	final, ferr := parseModuleAddr(out.Source, out.Version != "")
+	if ferr != nil {
+		return moduleSource{}, terraformRefuses("the module source built from MODULE_SOURCE, MODULE_PATH and MODULE_VERSION", out.Source, ferr)
+	}
+	if final.kind == addrRemote && !getters[strings.ToLower(final.getter)] {
+		return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE=%q: Terraform has no getter %q (download not supported for scheme %q at terraform init): it installs modules with git, hg, s3, gcs, http, https and file", src, final.getter, final.getter)
+	}
 	return out, nil
 }
 
-// isGit reports whether ?ref= selects a git ref for the source.
-func isGit(kind sourceKind, src string) bool {
-	switch kind {
-	case kindURL:
-		return !isArchive(src)
-	case kindGetter:
-		return strings.EqualFold(forcedGetter.FindStringSubmatch(src)[1], "git")
-	case kindShorthand:
-		host := strings.ToLower(src)
-		return strings.HasPrefix(host, "github.com/") || strings.HasPrefix(host, "bitbucket.org/") ||
-			strings.HasPrefix(host, "gitlab.com/") || strings.Contains(strings.SplitN(host, "/", 2)[0], "@") ||
-			strings.HasSuffix(strings.SplitN(host, "?", 2)[0], ".git")
+// terraformRefuses is the configuration error for a setting Terraform would refuse, with
+// Terraform's reason.
+func terraformRefuses(setting, value string, err error) error {
+	var ae *addrError
+	if errors.As(err, &ae) {
+		return sdk.Misconfigured("%s=%q: Terraform refuses it: %s: %s", setting, value, ae.summary, oneLine(ae.detail))
 	}
-	return false
+	return sdk.Misconfigured("%s=%q: Terraform refuses it: %v", setting, value, err)
+}
+
+// isGit reports whether ?ref= selects a git ref for the source.
+func isGit(kind sourceKind, addr moduleAddr, src string) bool {
+	if kind == kindURL {
+		return !isArchive(src) // it is written git::<url> below
+	}
+	return addr.kind == addrRemote && strings.EqualFold(addr.getter, "git")
 }
 
 func isArchive(src string) bool {
@@ -190,3 +208,6 @@ func cleanPath(p string) (string, error) {
 	}
 	return p, nil
 }
+
+// oneLine joins Terraform's multi-paragraph details into one log line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -104,14 +104,16 @@ func TestClassify(t *testing.T) {
 		{"private registry host", "app.terraform.io/acme/vpc/aws", kindRegistry},
 		{"github.com is never a registry host", "github.com/hashicorp/example", kindShorthand},
 		{"four parts on github.com are not a registry either", "github.com/a/b/c", kindShorthand},
-		{"uppercase provider is not a registry address", "a/b/AWS", kindShorthand},
 		{"forced getter", "git::https://x", kindGetter},
 		{"scheme URL", "https://x/y", kindURL},
 		{"local", "./x", kindLocal},
 		{"parent local", "../x", kindLocal},
 	}
 	for _, c := range cases {
-		if got := classify(c.src); got != c.want {
+		got, _, err := classify(c.src)
+		if err != nil {
+			t.Errorf("%s: classify(%q): %v", c.reason, c.src, err)
+		} else if got != c.want {
 			t.Errorf("%s: classify(%q) = %d, want %d", c.reason, c.src, got, c.want)
 		}
 	}

@@ -1,7 +1,7 @@
 module "vm_team-a_edge" {
   source = "git::https://example.com/mod.git?ref=v1"
 
-  big       = 123456789012345680000000000000
+  big       = 1.2345678901234568e+29
   emptyList = []
   emptyMap  = {}
   float     = 1.5

@@ -1,1 +1,14 @@
 variable "x" {}
+
+variable "tags" {
+  type = map(string)
+}
+
+variable "instance_tags" {
+  type = map(string)
+}
+
+locals {
+  a = { Team = "payments" }
+  b = { Backup = "daily" }
+}

@@ -1,0 +1,7 @@
+module "m" {
+  source = "./modules/vm"
+
+  tags = {
+    "équipe" = "billing"
+  }
+}

@@ -1,0 +1,8 @@
+module "m" {
+  source = "./modules/vm"
+
+  tags = {
+    "for"        = "enforced"
+    "managed-by" = "kratix"
+  }
+}

@@ -1,0 +1,8 @@
+module "m" {
+  source = "./modules/vm"
+
+  tags = {
+    lit   = "$${lit}"
+    owner = "someone"
+  }
+}
