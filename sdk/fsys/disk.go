@@ -2,6 +2,7 @@ package fsys
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -212,18 +213,79 @@ func (d *DiskFS) parent(name string) (string, error) {
 	return resolveParent(diskRaw{d}, name)
 }
 
-// Rename moves oldname over newname; both must stay in the area newname starts in.
+// Rename moves oldname over newname like rename(2): a final symlink is
+// moved or replaced, not followed. Both must stay in the area newname starts
+// in.
 func (d *DiskFS) Rename(oldname, newname string) error {
-	from, err := d.resolve(areaOf(newname), oldname)
+	from, to, err := d.pair(oldname, newname)
 	if err != nil {
 		return err
 	}
-	to, err := d.resolve(areaOf(newname), newname)
+	return pathError("rename", oldname, d.root.Rename(from, to))
+}
+
+// Link makes newname a hard link to oldname itself (a final symlink is not
+// followed, as link(2) on Linux); both must stay in the area newname starts in.
+func (d *DiskFS) Link(oldname, newname string) error {
+	from, to, err := d.pair(oldname, newname)
 	if err != nil {
 		return err
 	}
-	if err := d.root.Rename(from, to); err != nil {
-		return pathError("rename", oldname, err)
+	return pathError("link", newname, d.root.Link(from, to))
+}
+
+// pair resolves the parents of two names that must both stay in newname's area.
+func (d *DiskFS) pair(oldname, newname string) (string, string, error) {
+	return pairIn(diskRaw{d}, oldname, newname)
+}
+
+// pairIn resolves the parents of oldname and newname (their final elements
+// are not followed) and checks that both stay in the area newname starts in.
+func pairIn(l linker, oldname, newname string) (string, string, error) {
+	area := areaOf(newname)
+	var real [2]string
+	for i, name := range []string{oldname, newname} {
+		if err := CheckName(name); err != nil {
+			return "", "", err
+		}
+		r, err := resolveParent(l, name)
+		if err != nil {
+			return "", "", err
+		}
+		if !within(r, area) {
+			return "", "", &EscapeError{Name: name, Target: path.Join(displayRoot, r), Area: area}
+		}
+		real[i] = r
 	}
-	return nil
+	return real[0], real[1], nil
+}
+
+// rawStore is os.Root access on symlink-free names, for a transaction.
+func (d *DiskFS) rawStore() store { return diskRaw{d} }
+
+func (r diskRaw) readDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.d.files, name) }
+func (r diskRaw) readFile(name string) ([]byte, error)       { return r.d.root.ReadFile(name) }
+func (r diskRaw) rename(oldname, newname string) error       { return r.d.root.Rename(oldname, newname) }
+func (r diskRaw) link(oldname, newname string) error         { return r.d.root.Link(oldname, newname) }
+func (r diskRaw) remove(name string) error                   { return r.d.root.Remove(name) }
+
+// create makes a new file 0644 whatever the umask. O_EXCL: a transaction
+// only creates names it chose, in a directory it just emptied.
+func (r diskRaw) create(name string) (io.WriteCloser, error) {
+	f, err := r.d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func (r diskRaw) mkdir(name string) error {
+	if err := r.d.root.Mkdir(name, 0o755); err != nil {
+		return err
+	}
+	return r.d.root.Chmod(name, 0o755)
 }
