@@ -106,6 +106,10 @@ func ExampleStatus_Merge() {
 	}
 	fmt.Println(k.Status.Set("kratix", "mine"))
 	fmt.Println(k.Status.Set("message", 42))
+	// Stage.Execute commits at the end of a successful run; a tool using New commits itself.
+	if err := k.Commit(); err != nil {
+		panic(err)
+	}
 	status, _ := fs.ReadFile(sdk.StatusFile)
 	fmt.Print(string(status))
 	// Output:

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk/fieldpath"
-	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
@@ -142,52 +141,6 @@ func (f *ManifestFile) applyRemovals() error {
 	}
 	f.removals = nil
 	return errors.Join(errs...)
-}
-
-// stagedFile is a change EachManifestFile commits once every file succeeded.
-type stagedFile struct {
-	real   string
-	remove bool
-}
-
-// stage writes the file's new content beside it (see EachManifestFile) and reports whether
-// there is anything to commit.
-func (f *ManifestFile) stage() (stagedFile, bool, error) {
-	if err := f.applyRemovals(); err != nil {
-		return stagedFile{}, false, err
-	}
-	if !f.file.Changed() {
-		return stagedFile{}, false, nil
-	}
-	if len(f.file.Docs()) == 0 {
-		return stagedFile{real: f.Real, remove: true}, !f.removed, nil
-	}
-	data, err := f.file.Bytes()
-	if err != nil {
-		return stagedFile{}, false, err
-	}
-	if !f.removed && bytes.Equal(data, f.disk) {
-		return stagedFile{}, false, nil
-	}
-	if err := f.o.k.FS.WriteFile(fsys.StagedName(f.Real), data); err != nil {
-		return stagedFile{}, false, err
-	}
-	return stagedFile{real: f.Real}, true, nil
-}
-
-// commit replaces the file with its staged content (or removes it).
-func (s stagedFile) commit(files fsys.FS) error {
-	if s.remove {
-		return files.Remove(s.real)
-	}
-	return files.Rename(fsys.StagedName(s.real), s.real)
-}
-
-// discard drops a staged write.
-func (s stagedFile) discard(files fsys.FS) {
-	if !s.remove {
-		_ = files.Remove(fsys.StagedName(s.real))
-	}
 }
 
 // Manifest is one Kubernetes object in an output file: a document, or an item of a *List. The

@@ -30,10 +30,13 @@ const (
 	journalEnd    = "end"
 )
 
+// ErrCommitted is wrapped by a Commit error after the commit point: the
+// changes were made, only the staging directories could not be removed.
+var ErrCommitted = errors.New("the run's changes were committed")
+
 // Commit applies every staged change to the base, or none.
 //
-// On an error nothing was changed, unless the error says the changes were
-// committed and only the staging directories could not be removed; the
+// On an error nothing was changed, unless the error wraps ErrCommitted; the
 // transaction is empty afterwards either way. Errors name the tree's files,
 // never a staging name.
 func (t *Tx) Commit() error {
@@ -72,7 +75,7 @@ func (t *Tx) Commit() error {
 		return t.abort(steps, what, fmt.Errorf("finishing the commit: %w", err))
 	}
 	if err := t.clean(t.stagingAreas()); err != nil {
-		return errorf(what, "the run's changes were committed, but its staging files could not be removed (%v): the stage fails so that Kratix restarts it, and the restart removes them before the work-writer could ship them", err)
+		return errorf(what, "%w, but its staging files could not be removed (%v): the stage fails so that Kratix restarts it, and the restart removes them before the work-writer could ship them", ErrCommitted, err)
 	}
 	return nil
 }
