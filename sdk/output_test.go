@@ -11,13 +11,16 @@ import (
 
 func TestOutputFiles(t *testing.T) {
 	m := pod(t, map[string]string{
-		"output/z.yaml":                   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: z\n",
-		"output/app/b/main.tf":            "resource \"x\" \"y\" {}\n",
-		"output/app/a.json":               "{}\n",
-		"output/.hidden":                  "",
-		"output/README.md":                "# not: [a manifest\n",
-		"output/app/.a.json.stagekit-tmp": "half a fi",
+		"output/z.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: z\n",
+		"output/app/b/main.tf": "resource \"x\" \"y\" {}\n",
+		"output/app/a.json":    "{}\n",
+		"output/.hidden":       "",
+		"output/README.md":     "# not: [a manifest\n",
 	})
+	// Written last: writing output/app/a.json removes its temp file.
+	if err := m.WriteFile("output/app/.a.json.stagekit-tmp", []byte("half a fi")); err != nil {
+		t.Fatal(err)
+	}
 	k := kratixOn(t, m, nil)
 	got, err := k.Output.Files()
 	if err != nil {
@@ -41,6 +44,7 @@ func TestOutputFiles(t *testing.T) {
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("files: -want +got:\n%s", diff)
 	}
+	commit(t, k)
 	if _, err := m.ReadFile("output/app/.a.json.stagekit-tmp"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the temp leftover of a crashed write was not swept: %v", err)
 	}

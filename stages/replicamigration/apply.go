@@ -22,7 +22,7 @@ func apply(k *sdk.Kratix, p *plan) error {
 			continue
 		}
 		for _, m := range f.Manifests() {
-			e, ok := p.edits[pos{file: real, doc: m.Document(), item: m.ListItem()}]
+			e, ok := p.edits[posOf(real, m)]
 			if !ok {
 				continue
 			}
