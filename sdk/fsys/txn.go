@@ -788,8 +788,10 @@ func errorf(name, format string, args ...any) error {
 	return &Error{Name: name, Err: fmt.Errorf(format, args...)}
 }
 
-// scrub drops the internal names from an error (and from every error it
-// joins), keeping the errno: a staging name means nothing to a reader.
+// scrub drops the internal names from an error of an operation (and from
+// every error it joins), keeping the operation and the errno: a staging name
+// means nothing to a reader. Context wrapped around such an error must wrap
+// the scrubbed error.
 func scrub(err error) error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
@@ -798,13 +800,11 @@ func scrub(err error) error {
 		}
 		return errors.Join(out...)
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return fmt.Errorf("%s: %w", strings.TrimSuffix(le.Op, "at"), le.Err)
+	switch e := err.(type) {
+	case *fs.PathError:
+		return fmt.Errorf("%s: %w", e.Op, e.Err)
+	case *os.LinkError:
+		return fmt.Errorf("%s: %w", strings.TrimSuffix(e.Op, "at"), e.Err)
 	}
 	return err
 }

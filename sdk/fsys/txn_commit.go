@@ -59,11 +59,11 @@ func (t *Tx) Commit() error {
 	what := t.describe(steps)
 	area := areaOf(steps[0].dest)
 	if err := t.ensureStaging(area); err != nil {
-		return t.abort(nil, what, fmt.Errorf("starting the commit: %w", err))
+		return t.abort(nil, what, fmt.Errorf("starting the commit: %w", scrub(err)))
 	}
 	journal := stagingOf(area) + "/" + journalName
 	if err := t.writeJournal(journal, steps); err != nil {
-		return t.abort(nil, what, fmt.Errorf("writing the transaction journal: %w", err))
+		return t.abort(nil, what, fmt.Errorf("writing the transaction journal: %w", scrub(err)))
 	}
 	for i, s := range steps {
 		if err := t.apply(s); err != nil {
@@ -72,7 +72,7 @@ func (t *Tx) Commit() error {
 	}
 	// The commit point: from here on, a killed run is not undone.
 	if err := t.st.remove(journal); err != nil {
-		return t.abort(steps, what, fmt.Errorf("finishing the commit: %w", err))
+		return t.abort(steps, what, fmt.Errorf("finishing the commit: %w", scrub(err)))
 	}
 	if err := t.clean(t.stagingAreas()); err != nil {
 		return errorf(what, "%w, but its staging files could not be removed (%v): the stage fails so that Kratix restarts it, and the restart removes them before the work-writer could ship them", ErrCommitted, err)
