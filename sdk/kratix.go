@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -47,6 +48,7 @@ type Kratix struct {
 	tx        *fsys.Tx
 	beginErr  error
 	changes   []Diagnostic // reported with Changef, logged at Commit
+	logged    []Diagnostic // changes committed and logged
 	committed []string     // files the run's commits changed
 }
 
@@ -186,6 +188,7 @@ func (k *Kratix) Commit() error {
 	k.committed = append(k.committed, pending...)
 	changes := k.changes
 	k.changes = nil
+	k.logged = append(k.logged, changes...)
 	k.mu.Unlock()
 	for _, d := range changes {
 		if d.Severity == Warning {
@@ -205,6 +208,12 @@ func (k *Kratix) Rollback() error {
 		return nil
 	}
 	return k.tx.Rollback()
+}
+
+func (k *Kratix) committedChanges() []Diagnostic {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.logged)
 }
 
 func (k *Kratix) dropChanges() {

@@ -60,6 +60,9 @@ type Invocation struct {
 type Result struct {
 	ExitCode    int
 	Diagnostics []Diagnostic
+	// Changes are the changes the run reported with Changef and Change and committed (none when
+	// it failed), as they were logged.
+	Changes []Diagnostic
 }
 
 // Main runs the stage as a process and exits with its code.
@@ -149,7 +152,7 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if runErr != nil {
 		k.Fail(runErr)
 	}
-	res.Diagnostics = k.Diagnostics()
+	res.Diagnostics, res.Changes = k.Diagnostics(), k.committedChanges()
 	s.summarize(k, res.Diagnostics)
 	if k.Failed() {
 		res.ExitCode = ExitRuleBroken

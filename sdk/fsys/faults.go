@@ -73,8 +73,9 @@ type faults struct {
 	mutations int   // operations that changed or tried to change the tree
 	fault     Fault // the armed fault; N == 0 when none
 	seen      int   // operations of fault.Op since the fault was armed
-	space     int64 // bytes that may still be written; < 0: unlimited
+	space     int64 // bytes that may still be written, when limited
 	limited   bool
+	written   int64 // bytes written since the tree was made
 }
 
 // hit counts one operation and returns the injected error if it is the one
@@ -103,6 +104,7 @@ func (f *faults) write(n int) error {
 		}
 		f.space -= int64(n)
 	}
+	f.written += int64(n)
 	return nil
 }
 
@@ -114,10 +116,12 @@ func (f *faults) partial(n int) (int, error) {
 	}
 	if !f.limited || int64(n) <= f.space {
 		f.space -= int64(n)
+		f.written += int64(n)
 		return n, nil
 	}
 	fit := int(f.space)
 	f.space = 0
+	f.written += int64(fit)
 	return fit, syscall.ENOSPC
 }
 
@@ -137,6 +141,14 @@ func (m *MemFS) LimitSpace(n int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.faults.limited, m.faults.space = n >= 0, n
+}
+
+// Written counts the bytes written into files since the tree was made: a
+// test measures a clean run's, then runs out of space part way.
+func (m *MemFS) Written() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.faults.written
 }
 
 // Mutations counts the operations that changed, or tried to change, the tree

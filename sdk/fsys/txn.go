@@ -715,8 +715,12 @@ func (t *Tx) Rollback() error {
 		return t.err
 	}
 	err := t.clean(t.stagingAreas())
+	what := t.describe(nil)
 	t.reset()
-	return err
+	if err != nil {
+		return errorf(what, "the run's changes were dropped, but its staging files could not be removed (%v): the next run removes them", err)
+	}
+	return nil
 }
 
 func (t *Tx) stagingAreas() []string {
