@@ -66,7 +66,7 @@ type Tx struct {
 	mu       sync.Mutex
 	entries  map[string]*entry              // staged state by symlink-free name
 	kids     map[string]map[string]struct{} // entry names by their directory, for ReadDir
-	dirs     map[string]fs.FileInfo         // directories of the base, as seen this transaction
+	seen     map[string]fs.FileInfo         // what the base holds, as seen this transaction (nil: nothing)
 	staging  map[string]bool                // areas whose staging directory exists
 	madeArea map[string]bool                // areas created to hold a staging directory
 	seq      int
@@ -107,7 +107,7 @@ func Begin(base FS, areas ...string) (*Tx, error) {
 func (t *Tx) reset() {
 	t.entries = map[string]*entry{}
 	t.kids = map[string]map[string]struct{}{}
-	t.dirs = map[string]fs.FileInfo{}
+	t.seen = map[string]fs.FileInfo{}
 	t.staging = map[string]bool{}
 	t.madeArea = map[string]bool{}
 }
@@ -186,10 +186,13 @@ func (t *Tx) unset(name string) {
 	}
 }
 
-// inBase reports whether the base holds name, and what.
+// inBase reports whether the base holds name, and what. The answer is kept for the rest of the
+// transaction (the base changes only at commit): a run resolves the same names several times
+// (to list, to open, to read, to write, to commit), and each lstat of a deep name costs a
+// syscall per path element on disk.
 func (t *Tx) inBase(name string) (fs.FileInfo, bool, error) {
-	if fi, ok := t.dirs[name]; ok {
-		return fi, true, nil
+	if fi, ok := t.seen[name]; ok {
+		return fi, fi != nil, nil
 	}
 	if p, ok := t.entries[path.Dir(name)]; ok && p.kind == madeDir {
 		return nil, false, nil
@@ -197,11 +200,11 @@ func (t *Tx) inBase(name string) (fs.FileInfo, bool, error) {
 	fi, err := t.st.lstat(name)
 	switch {
 	case err == nil:
-		if fi.IsDir() {
-			t.dirs[name] = fi
-		}
+		fi = memInfo{name: fi.Name(), size: fi.Size(), mode: fi.Mode()}
+		t.seen[name] = fi
 		return fi, true, nil
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		t.seen[name] = nil
 		return nil, false, nil
 	}
 	return nil, false, err

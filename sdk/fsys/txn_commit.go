@@ -180,6 +180,7 @@ func (t *Tx) ensureStaging(area string) error {
 		if err := t.st.mkdir(area); err != nil {
 			return err
 		}
+		delete(t.seen, area)
 		t.madeArea[area] = true
 	}
 	if err := t.st.mkdir(stagingOf(area)); err != nil {
@@ -268,13 +269,18 @@ func (t *Tx) writeJournal(name string, steps []step) error {
 	return err
 }
 
-// readJournal reads a journal; complete is false when it was cut short.
-// Every name in it must be one the transaction could have written: a journal
-// is trusted with renames, so a forged one must not move files anywhere else.
+// readJournal reads a journal; complete is false when it was cut short
+// (even before its first line: a process killed right after creating it).
+// Every name in a complete one must be one the transaction could have
+// written: a journal is trusted with renames, so a forged one must not move
+// files anywhere else.
 func (t *Tx) readJournal(name string) (steps []step, complete bool, err error) {
 	data, err := t.st.readFile(name)
 	if err != nil {
 		return nil, false, err
+	}
+	if !bytes.HasSuffix(data, []byte("\n"+journalEnd+"\n")) {
+		return nil, false, nil
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, len(data)+1)

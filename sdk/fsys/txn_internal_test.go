@@ -110,6 +110,18 @@ func TestTxKilled(t *testing.T) {
 			}
 		})
 	}
+	t.Run("journal created, nothing written yet", func(t *testing.T) {
+		m, _ := setup(t)
+		if err := m.WriteFile(stagingOf("output")+"/"+journalName, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Begin(m, "output", "metadata"); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(before, memTree(m)); diff != "" {
+			t.Errorf("-want +got:\n%s", diff)
+		}
+	})
 	t.Run("journal cut short", func(t *testing.T) {
 		m, tx := setup(t)
 		steps, err := tx.plan()
