@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ spec:
 // Reading the input object: identity, typed values, errors that name file, line and path, and
 // a subtree decoded into a struct.
 func ExampleObject() {
-	k := sdk.New(nil, kratixDir(map[string]string{sdk.ObjectFile: request}), sdk.Env{}, nil)
+	k := sdk.New(context.Background(), kratixDir(map[string]string{sdk.ObjectFile: request}), sdk.Env{}, nil)
 	obj, err := k.Object()
 	if err != nil {
 		panic(err)
@@ -73,7 +74,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: cfg, labels: {team: a}}
 `})
-	k := sdk.New(nil, fs, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), fs, sdk.Env{}, nil)
 	err := k.Output.EachManifest(func(m *sdk.Manifest) error {
 		_, _, err := m.SetLabel("team", "a")
 		return err
@@ -100,7 +101,7 @@ metadata: {name: cfg, labels: {team: a}}
 // on the call that breaks them.
 func ExampleStatus_Merge() {
 	fs := kratixDir(map[string]string{sdk.StatusFile: "endpoint: https://todo.example.com # stage one\n"})
-	k := sdk.New(nil, fs, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), fs, sdk.Env{}, nil)
 	if err := k.Status.Merge(map[string]any{"message": "ready", "replicas": 3}); err != nil {
 		panic(err)
 	}
@@ -124,7 +125,7 @@ func ExampleStatus_Merge() {
 // work-writer's rules.
 func ExampleSelectors_Add() {
 	fs := kratixDir(map[string]string{sdk.SelectorsFile: "- matchLabels: {environment: dev}\n"})
-	k := sdk.New(nil, fs, sdk.Env{}, nil)
+	k := sdk.New(context.Background(), fs, sdk.Env{}, nil)
 	err := k.Selectors.Add(
 		sdk.Selector{MatchLabels: map[string]string{"region": "eu"}},
 		sdk.Selector{Directory: "platform", MatchLabels: map[string]string{"environment": "platform"}},
@@ -191,7 +192,7 @@ func ExampleStage_Execute() {
 func ExampleControl_RetryAfter() {
 	obj := request + "status:\n  kratix:\n    workflows:\n      pipelines:\n        - {name: configure-app, attempts: 4}\n"
 	fs := kratixDir(map[string]string{sdk.ObjectFile: obj})
-	k := sdk.New(nil, fs, sdk.Env{PipelineName: "configure-app", WorkflowType: sdk.TypeResource}, nil)
+	k := sdk.New(context.Background(), fs, sdk.Env{PipelineName: "configure-app", WorkflowType: sdk.TypeResource}, nil)
 	if n, _ := k.Control.Attempts(); n >= 5 {
 		fmt.Println("giving up")
 		return

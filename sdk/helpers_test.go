@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +33,7 @@ func kratixOn(t testing.TB, files fsys.FS, env map[string]string) *Kratix {
 	if err != nil {
 		t.Fatalf("ReadEnv: %v", err)
 	}
-	return New(nil, files, e, nil)
+	return New(context.Background(), files, e, nil)
 }
 
 // commit commits what k staged, as Stage.Execute does at the end of a run.
@@ -81,14 +82,6 @@ func (c *countingFS) Remove(name string) error {
 		c.mu.Unlock()
 	}
 	return c.FS.Remove(name)
-}
-
-// errLines splits an error (joined or not) into its lines; nil has none.
-func errLines(err error) []string {
-	if err == nil {
-		return nil
-	}
-	return strings.Split(err.Error(), "\n")
 }
 
 // errText is an error's message, "" for nil.

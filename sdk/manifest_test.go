@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -157,7 +158,7 @@ func TestRemoveAtEveryDepth(t *testing.T) {
 }
 
 func ExampleManifest_ListItems() {
-	k := New(nil, pod(nilT{}, map[string]string{"output/n.yaml": nested}), Env{}, nil)
+	k := New(context.Background(), pod(nilT{}, map[string]string{"output/n.yaml": nested}), Env{}, nil)
 	f, _ := k.Output.Open("n.yaml")
 	for _, m := range f.Manifests() {
 		fmt.Println(m.Kind(), m.Name(), m.Document(), m.ListItems())

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -194,7 +195,7 @@ func TestKilledRunIsUndoneBeforeAnythingIsRead(t *testing.T) {
 // the Kratix's view.
 func ExampleKratix_Commit() {
 	fs := fsys.NewMem()
-	k := New(nil, fs, Env{}, nil)
+	k := New(context.Background(), fs, Env{}, nil)
 	if err := k.Output.Write("app.yaml", []byte("kind: App\n")); err != nil {
 		panic(err)
 	}

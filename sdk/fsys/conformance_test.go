@@ -365,3 +365,33 @@ func testRenameAndLink(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 		})
 	}
 }
+
+// TestRenameAndLinkDoNotFollow: like rename(2) and link(2) on Linux, a final symlink is moved or
+// linked itself, never its target. A transaction relies on it to keep the symlinks it removes or
+// replaces (a transaction itself stages regular files only, so it is not in this test).
+func TestRenameAndLinkDoNotFollow(t *testing.T) {
+	for name, newFS := range map[string]func(t *testing.T) fsys.FS{"Disk": newDisk, "Mem": newMem} {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			write(t, f, "output/real.yaml", "real")
+			symlink(t, f, "real.yaml", "output/link.yaml")
+			if err := f.Link("output/link.yaml", "output/link2.yaml"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Rename("output/link.yaml", "output/moved.yaml"); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []string{"output/link2.yaml", "output/moved.yaml"} {
+				if target, err := f.ReadLink(n); err != nil || target != "real.yaml" {
+					t.Errorf("%s: %q, %v; want the symlink itself, to real.yaml", n, target, err)
+				}
+			}
+			if got, err := f.ReadFile("output/real.yaml"); err != nil || string(got) != "real" {
+				t.Errorf("the target changed: %q, %v", got, err)
+			}
+			if _, err := f.Lstat("output/link.yaml"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the renamed link is still there: %v", err)
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package fsys
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -282,23 +281,18 @@ func (t *Tx) readJournal(name string) (steps []step, complete bool, err error) {
 	if !bytes.HasSuffix(data, []byte("\n"+journalEnd+"\n")) {
 		return nil, false, nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, len(data)+1)
-	if !sc.Scan() || sc.Text() != journalHeader {
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if lines[0] != journalHeader {
 		return nil, false, fmt.Errorf("not a stagekit journal")
 	}
-	for sc.Scan() {
-		line := sc.Text()
-		if line == journalEnd {
-			return steps, true, nil
-		}
+	for _, line := range lines[1 : len(lines)-1] {
 		s, err := t.parseStep(line)
 		if err != nil {
 			return nil, false, err
 		}
 		steps = append(steps, s)
 	}
-	return nil, false, nil
+	return steps, true, nil
 }
 
 func (t *Tx) parseStep(line string) (step, error) {

@@ -63,7 +63,7 @@ func TestTxKilled(t *testing.T) {
 	}
 	after := memTree(m)
 
-	m, tx = setup(t)
+	_, tx = setup(t)
 	steps, err := tx.plan()
 	if err != nil {
 		t.Fatal(err)
