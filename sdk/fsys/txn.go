@@ -470,7 +470,8 @@ func (t *Tx) stageName(area string) (string, error) {
 // stream: the content goes to the staging directory as it is written, and
 // becomes the transaction's view of name when the writer is closed without
 // error. A symlink is written through, as by WriteFile. Errors name name,
-// never the staging file.
+// never the staging file. Close every writer before Commit or Rollback: they
+// remove the staging files, an open writer's included.
 func (t *Tx) Create(name string) (io.WriteCloser, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
