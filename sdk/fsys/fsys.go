@@ -162,13 +162,6 @@ func IsTemp(name string) bool {
 
 // tempName is the fixed temp file for name: deterministic, so a crashed
 // attempt's leftover is overwritten by the retry instead of piling up.
-// StagedName is where a file's new content waits until a whole set of edits is committed
-// (a temporary name, swept like any leftover of an interrupted write).
-func StagedName(name string) string {
-	dir, base := path.Split(name)
-	return dir + "." + base + ".staged" + tempSuffix
-}
-
 func tempName(name string) string {
 	dir, base := path.Split(name)
 	return dir + "." + base + tempSuffix
