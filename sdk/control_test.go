@@ -39,6 +39,7 @@ func TestControlWrite(t *testing.T) {
 			mem := pod(t, fs)
 			k := kratixOn(t, mem, nil)
 			err := tc.write(k.Control)
+			commit(t, k)
 			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
 				t.Errorf("error -want +got:\n%s", diff)
 			}

@@ -35,7 +35,7 @@
 //
 //	obj, err := k.Object()                       // input/object.yaml: the request or the Promise
 //	image, err := obj.GetString("spec.image")    // typed getters; errors name file, line and path
-//	k.Output.WriteObject("app.yaml", deployment) // output/: atomic, 0644, never outside output/
+//	k.Output.WriteObject("app.yaml", deployment) // output/: 0644, never outside output/
 //	k.Output.EachManifest(func(m *sdk.Manifest) error { _, _, err := m.SetLabel("team", "a"); return err })
 //	k.Status.SetMessage("ready")                 // metadata/status.yaml, merged as Kratix merges it
 //	k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": "dev"}})
@@ -47,6 +47,17 @@
 // stages wrote is never clobbered, and the rules of the work-writer and the status-writer are
 // checked on the call that breaks them. Problems are reported with their location
 // (Kratix.Errorf, or a returned error) so a stage can report every one before it fails.
+//
+// # A run is a transaction
+//
+// Every write through a Kratix (output files, status, selectors, workflow control, any file of
+// metadata/) is staged, and reads see it; /kratix changes only when the run commits, all of it or
+// nothing (package fsys, Tx). Stage.Execute commits when Run returned nil and nothing was reported
+// as an error, the end-of-run checks included; otherwise nothing reaches /kratix. A tool that
+// builds a Kratix with New commits with Kratix.Commit (or drops the changes with Rollback).
+//
+// A line that tells of a change ("label overwritten", "replicas 1 -> 2") is reported with
+// Kratix.Changef and logged at commit, so a failed run never logs a change it did not make.
 //
 // # Paths
 //

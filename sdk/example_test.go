@@ -107,6 +107,10 @@ func ExampleStatus_Merge() {
 	}
 	fmt.Println(k.Status.Set("kratix", "mine"))
 	fmt.Println(k.Status.Set("message", 42))
+	// Stage.Execute commits at the end of a successful run; a tool using New commits itself.
+	if err := k.Commit(); err != nil {
+		panic(err)
+	}
 	status, _ := fs.ReadFile(sdk.StatusFile)
 	fmt.Print(string(status))
 	// Output:
@@ -154,6 +158,9 @@ func ExampleSelectors_Read() {
 		fmt.Printf("%q %v\n", s.Directory, s.MatchLabels)
 	}
 	if err := k.Selectors.Add(sdk.Selector{Directory: "db", MatchLabels: map[string]string{"zone": "eu"}}); err != nil {
+		panic(err)
+	}
+	if err := k.Commit(); err != nil { // what Stage.Execute does when Run succeeds
 		panic(err)
 	}
 	file, _ := fs.ReadFile(sdk.SelectorsFile)

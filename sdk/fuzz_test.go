@@ -35,6 +35,13 @@ func FuzzManifests(f *testing.F) {
 			}
 			return nil
 		})
+		if err != nil {
+			if rerr := k.Rollback(); rerr != nil {
+				t.Fatal(rerr)
+			}
+		} else {
+			commit(t, k)
+		}
 		after := mem.Files()[name]
 		if err != nil {
 			if !labelErr && string(after) != string(data) {
@@ -68,6 +75,9 @@ func FuzzOutputName(f *testing.F) {
 		_ = mem.Symlink("sub", "output/ok")
 		k := kratixOn(t, mem, nil)
 		err := k.Output.Write(name, []byte("x"))
+		if err == nil {
+			commit(t, k)
+		}
 		for n, data := range mem.Files() {
 			switch {
 			case n == ObjectFile && string(data) == "kind: A\n":

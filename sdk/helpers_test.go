@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -35,7 +36,16 @@ func kratixOn(t testing.TB, files fsys.FS, env map[string]string) *Kratix {
 	return New(context.Background(), files, e, nil)
 }
 
-// countingFS counts the writes and removals that reach the file system.
+// commit commits what k staged, as Stage.Execute does at the end of a run.
+func commit(t testing.TB, k *Kratix) {
+	t.Helper()
+	if err := k.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// countingFS counts the writes and removals that reach the file system; the transaction's own
+// staging files are not counted (they are not changes of the tree).
 type countingFS struct {
 	fsys.FS
 	mu      sync.Mutex
@@ -47,10 +57,10 @@ func counting(f fsys.FS) *countingFS {
 	return &countingFS{FS: f, writes: map[string]int{}, removes: map[string]int{}}
 }
 
-// WriteFile counts writes of real files; a staged temporary is counted when it is renamed over
-// its file, which is when the output changes.
+// WriteFile counts writes of real files; a staged file is counted when it is renamed over its
+// file, at commit, which is when the output changes.
 func (c *countingFS) WriteFile(name string, data []byte) error {
-	if !fsys.IsTemp(name) {
+	if !strings.Contains(name, fsys.StagingDir) {
 		c.mu.Lock()
 		c.writes[name]++
 		c.mu.Unlock()
@@ -66,9 +76,11 @@ func (c *countingFS) Rename(oldname, newname string) error {
 }
 
 func (c *countingFS) Remove(name string) error {
-	c.mu.Lock()
-	c.removes[name]++
-	c.mu.Unlock()
+	if !strings.Contains(name, fsys.StagingDir) {
+		c.mu.Lock()
+		c.removes[name]++
+		c.mu.Unlock()
+	}
 	return c.FS.Remove(name)
 }
 

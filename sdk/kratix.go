@@ -2,8 +2,10 @@ package sdk
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -36,18 +38,28 @@ type Kratix struct {
 	Selectors *Selectors
 	Control   *Control
 
-	ctx     context.Context
-	mu      sync.Mutex
-	diags   []Diagnostic
-	object  *Object
-	objErr  error
-	loaded  bool
-	summary string
-	writes  map[string]bool // files written or removed this run
+	ctx       context.Context
+	mu        sync.Mutex
+	diags     []Diagnostic
+	object    *Object
+	objErr    error
+	loaded    bool
+	summary   string
+	tx        *fsys.Tx
+	beginErr  error
+	changes   []Diagnostic // reported with Changef, logged at Commit
+	logged    []Diagnostic // changes committed and logged
+	committed []string     // files the run's commits changed
 }
 
 // New makes a Kratix over a file system and an environment; log may be nil (discarded).
 // Stage.Execute builds one for each run; tests usually go through sdk/stagetest instead.
+//
+// Every write through the Kratix is staged (see fsys.Tx): reads see it, /kratix/output and
+// /kratix/metadata do not, until Commit. Stage.Execute commits when Run succeeded; a tool that
+// uses New directly must call Commit itself (or Rollback to drop the changes). New first
+// finishes what a killed earlier run left (see fsys.Begin); if that fails, every file operation
+// and Commit return the error.
 func New(ctx context.Context, files fsys.FS, env Env, log *slog.Logger) *Kratix {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -55,8 +67,11 @@ func New(ctx context.Context, files fsys.FS, env Env, log *slog.Logger) *Kratix 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	k := &Kratix{Env: env, Log: log, ctx: ctx, writes: map[string]bool{}}
-	k.FS = &recordingFS{FS: files, k: k}
+	k := &Kratix{Env: env, Log: log, ctx: ctx}
+	if files != nil { // nil: a Kratix that never touches files (a test of the API calls)
+		k.tx, k.beginErr = fsys.Begin(files, "output", "metadata")
+		k.FS = k.tx
+	}
 	k.Output = &Output{k: k}
 	k.Status = &Status{k: k}
 	k.Selectors = &Selectors{k: k}
@@ -134,49 +149,83 @@ func locAttrs(l Location) []any {
 	return a
 }
 
-// recordingFS counts what a run changes, for the summary line.
-type recordingFS struct {
-	fsys.FS
-	k *Kratix
+// Changef reports a change the run makes to its files: a label overwritten, a replica count
+// raised. The line is logged (INFO) when the run's writes are committed, in the order reported,
+// and never if the run fails: a log never tells of a change that did not happen.
+func (k *Kratix) Changef(at Location, format string, args ...any) {
+	k.Change(Diagnostic{Location: at, Message: sprintf(format, args...)})
 }
 
-func (r *recordingFS) WriteFile(name string, data []byte) error {
-	err := r.FS.WriteFile(name, data)
-	if err == nil {
-		r.note(name)
+// Change is Changef for a change a reader must not miss (an object removed from the output): with
+// Severity Warning it is logged at WARN and counted among the run's warnings, at commit. An Error
+// is not a change: it is reported at once, as Report does, and fails the run.
+func (k *Kratix) Change(d Diagnostic) {
+	if d.Severity == Error {
+		k.Report(d)
+		return
+	}
+	k.mu.Lock()
+	k.changes = append(k.changes, d)
+	k.mu.Unlock()
+}
+
+// Commit writes everything the run staged to /kratix/output and /kratix/metadata, all of it or
+// none (each file atomically; a failure undoes what was done), then logs the changes reported
+// with Changef. The error names the file that failed. Stage.Execute calls it when Run returned
+// nil and nothing was reported as an error; a tool that uses New must call it. The Kratix can
+// stage and commit again afterwards.
+func (k *Kratix) Commit() error {
+	if k.tx == nil {
+		return nil
+	}
+	pending := k.tx.Pending()
+	err := k.tx.Commit()
+	if err != nil && !errors.Is(err, fsys.ErrCommitted) {
+		k.dropChanges()
+		return err
+	}
+	k.mu.Lock()
+	k.committed = append(k.committed, pending...)
+	changes := k.changes
+	k.changes = nil
+	k.logged = append(k.logged, changes...)
+	k.mu.Unlock()
+	for _, d := range changes {
+		if d.Severity == Warning {
+			k.Report(d)
+			continue
+		}
+		k.Log.Info(d.Message, locAttrs(d.Location)...)
 	}
 	return err
 }
 
-func (r *recordingFS) Remove(name string) error {
-	err := r.FS.Remove(name)
-	if err == nil {
-		r.note(name)
+// Rollback drops everything the run staged, and the changes it reported: /kratix/output and
+// /kratix/metadata stay as they were.
+func (k *Kratix) Rollback() error {
+	k.dropChanges()
+	if k.tx == nil {
+		return nil
 	}
-	return err
+	return k.tx.Rollback()
 }
 
-func (r *recordingFS) Rename(oldname, newname string) error {
-	err := r.FS.Rename(oldname, newname)
-	if err == nil {
-		r.note(newname)
-	}
-	return err
+func (k *Kratix) committedChanges() []Diagnostic {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.logged)
 }
 
-func (r *recordingFS) note(name string) {
-	if fsys.IsTemp(name) {
-		return // staging is not a change of the output
-	}
-	r.k.mu.Lock()
-	r.k.writes[name] = true
-	r.k.mu.Unlock()
+func (k *Kratix) dropChanges() {
+	k.mu.Lock()
+	k.changes = nil
+	k.mu.Unlock()
 }
 
 func (k *Kratix) changedFiles() (output, metadata int) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for n := range k.writes {
+	for _, n := range k.committed {
 		switch {
 		case strings.HasPrefix(n, "output/"):
 			output++

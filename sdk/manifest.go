@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk/fieldpath"
-	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
@@ -26,7 +26,8 @@ type ManifestFile struct {
 func (f *ManifestFile) Documents() []*yamldoc.Doc { return f.file.Docs() }
 
 // Manifests lists the Kubernetes objects of the file: every document with an apiVersion and a
-// kind, and the items of every *List kind (v1 List, ConfigMapList...) in place of the list.
+// kind, and the items of every *List kind (v1 List, ConfigMapList...) in place of the list, at
+// any depth: a Service in a ServiceList in a List is a manifest, the ServiceList is not.
 // Documents that are not objects are left out; see NonObjects.
 func (f *ManifestFile) Manifests() []*Manifest {
 	var out []*Manifest
@@ -35,17 +36,22 @@ func (f *ManifestFile) Manifests() []*Manifest {
 		if d.Empty() || !isObject(root) {
 			continue
 		}
-		kind, _ := root.GetString("kind")
-		if strings.HasSuffix(kind, "List") && root.Has("items") {
-			items, _ := root.Lookup("items")
-			for i := 0; i < items.Len(); i++ {
-				if it := items.Item(i); isObject(it) {
-					out = append(out, &Manifest{Node: it, File: f, doc: d, item: i})
-				}
-			}
-			continue
+		out = f.collect(out, d, root, nil)
+	}
+	return out
+}
+
+// collect adds the object n, or the objects it lists, found at the list items at.
+func (f *ManifestFile) collect(out []*Manifest, d *yamldoc.Doc, n yamldoc.Node, at []int) []*Manifest {
+	kind, _ := n.GetString("kind")
+	if !strings.HasSuffix(kind, "List") || !n.Has("items") {
+		return append(out, &Manifest{Node: n, File: f, doc: d, items: at})
+	}
+	items, _ := n.Lookup("items")
+	for i := 0; i < items.Len(); i++ {
+		if it := items.Item(i); isObject(it) {
+			out = f.collect(out, d, it, append(at[:len(at):len(at)], i))
 		}
-		out = append(out, &Manifest{Node: root, File: f, doc: d, item: -1})
 	}
 	return out
 }
@@ -122,21 +128,22 @@ func (f *ManifestFile) Save() (bool, error) {
 }
 
 func (f *ManifestFile) applyRemovals() error {
-	// Remove list items from the last to the first so earlier indexes stay valid.
+	// Remove list items from the last to the first so earlier indexes stay valid, at every
+	// depth: items[1].items[3] before items[1].items[0], both before items[0].
 	sort.SliceStable(f.removals, func(i, j int) bool {
 		a, b := f.removals[i], f.removals[j]
 		if a.doc.Index() != b.doc.Index() {
 			return a.doc.Index() > b.doc.Index()
 		}
-		return a.item > b.item
+		return slices.Compare(a.items, b.items) > 0
 	})
 	var errs []error
 	for _, m := range f.removals {
-		if m.item < 0 {
+		if len(m.items) == 0 {
 			m.doc.Remove()
 			continue
 		}
-		if _, err := m.doc.Root().Delete(fmt.Sprintf("items[%d]", m.item)); err != nil {
+		if _, err := m.doc.Root().Delete(m.itemsPath()); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -144,67 +151,44 @@ func (f *ManifestFile) applyRemovals() error {
 	return errors.Join(errs...)
 }
 
-// stagedFile is a change EachManifestFile commits once every file succeeded.
-type stagedFile struct {
-	real   string
-	remove bool
-}
-
-// stage writes the file's new content beside it (see EachManifestFile) and reports whether
-// there is anything to commit.
-func (f *ManifestFile) stage() (stagedFile, bool, error) {
-	if err := f.applyRemovals(); err != nil {
-		return stagedFile{}, false, err
-	}
-	if !f.file.Changed() {
-		return stagedFile{}, false, nil
-	}
-	if len(f.file.Docs()) == 0 {
-		return stagedFile{real: f.Real, remove: true}, !f.removed, nil
-	}
-	data, err := f.file.Bytes()
-	if err != nil {
-		return stagedFile{}, false, err
-	}
-	if !f.removed && bytes.Equal(data, f.disk) {
-		return stagedFile{}, false, nil
-	}
-	if err := f.o.k.FS.WriteFile(fsys.StagedName(f.Real), data); err != nil {
-		return stagedFile{}, false, err
-	}
-	return stagedFile{real: f.Real}, true, nil
-}
-
-// commit replaces the file with its staged content (or removes it).
-func (s stagedFile) commit(files fsys.FS) error {
-	if s.remove {
-		return files.Remove(s.real)
-	}
-	return files.Rename(fsys.StagedName(s.real), s.real)
-}
-
-// discard drops a staged write.
-func (s stagedFile) discard(files fsys.FS) {
-	if !s.remove {
-		_ = files.Remove(fsys.StagedName(s.real))
-	}
-}
-
 // Manifest is one Kubernetes object in an output file: a document, or an item of a *List. The
 // embedded Node reads and edits it by path (Set, Delete, GetString...); edits are saved with
 // the file.
 type Manifest struct {
 	yamldoc.Node
-	File *ManifestFile
-	doc  *yamldoc.Doc
-	item int
+	File  *ManifestFile
+	doc   *yamldoc.Doc
+	items []int // indexes in the items of the *Lists holding it, outermost first
 }
 
 // Document is the manifest's document index in its file, from 0.
 func (m *Manifest) Document() int { return m.doc.Index() }
 
-// ListItem is the manifest's index in its *List's items, or -1.
-func (m *Manifest) ListItem() int { return m.item }
+// ListItem is the manifest's index in the items of the *List holding it, or -1 for a whole
+// document.
+func (m *Manifest) ListItem() int {
+	if len(m.items) == 0 {
+		return -1
+	}
+	return m.items[len(m.items)-1]
+}
+
+// ListItems is where the manifest sits in nested *Lists, outermost first: [2] is items[2] of the
+// document, [2 0] is items[0] of the list at items[2]; empty for a whole document. With Document
+// it tells apart every manifest of a file.
+func (m *Manifest) ListItems() []int { return slices.Clone(m.items) }
+
+// itemsPath is the manifest's path from its document's root: items[2].items[0].
+func (m *Manifest) itemsPath() string {
+	var b strings.Builder
+	for i, it := range m.items {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprintf(&b, "items[%d]", it)
+	}
+	return b.String()
+}
 
 // At is where the manifest is: its file and first line.
 func (m *Manifest) At() Location { return Location{File: m.File.Path, Line: m.Line()} }

@@ -3,6 +3,7 @@ package sdk
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -81,17 +82,26 @@ func (o *Output) name(name string) (string, error) {
 	return "output/" + name, nil
 }
 
-// Write writes a file atomically (0644, parents 0755). The name cannot leave the output
-// directory: an absolute name, "..", or a symlink resolving outside it is refused.
+// Write writes a file (0644, parents 0755), staged until the run commits. The name cannot leave
+// the output directory: an absolute name, "..", or a symlink resolving outside it is refused; a
+// symlink inside it is written through and kept.
 func (o *Output) Write(name string, data []byte) error {
 	full, err := o.name(name)
 	if err != nil {
 		return err
 	}
-	if _, err := fsys.Resolve(o.k.FS, "output", full); err != nil {
-		return err
-	}
 	return o.k.FS.WriteFile(full, data)
+}
+
+// Create starts writing a file as a stream, for a file too large to hold whole: what is written
+// goes straight to the run's staging directory, and the file is part of the run once the writer
+// is closed without error (then staged until the run commits, like Write).
+func (o *Output) Create(name string) (io.WriteCloser, error) {
+	full, err := o.name(name)
+	if err != nil {
+		return nil, err
+	}
+	return o.k.tx.Create(full)
 }
 
 // WriteObject writes one or more objects (Go values with json tags, maps, yamldoc nodes) as a
@@ -155,22 +165,18 @@ func (o *Output) open(f OutputFile) (*ManifestFile, error) {
 	return &ManifestFile{OutputFile: f, file: doc, o: o, disk: data}, nil
 }
 
-// EachManifestFile parses every manifest file of the output and calls fn with it. The files fn
-// changes are written all or nothing: each is staged in a temporary file beside it as the walk
-// goes (so memory stays bounded by the largest file, not the tree), and the staged files replace
-// the originals only when every file was listed, read, parsed and handled without error.
-// Otherwise the staged files are dropped and the output is left exactly as it was. Problems are
-// errors naming file and line, all reported (joined) after every file was visited, so one run
-// shows every problem. Files reached through two symlinks are visited once.
+// EachManifestFile parses every manifest file of the output and calls fn with it, then saves
+// the file if fn changed it. One file is held at a time, so memory stays bounded by the largest
+// file, not the tree; what is saved is staged, so a run that fails (this call's error returned,
+// or any other) leaves the output exactly as it was. Problems are errors naming file and line,
+// all reported (joined) after every file was visited, so one run shows every problem; a file
+// whose fn failed is not saved. Files reached through two symlinks are visited once.
 func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 	files, err := o.Files()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	// Only what a commit needs is kept per file, never the parsed file: memory stays bounded
-	// by the largest file, not the tree.
-	var staged []stagedFile
 	seen := make(map[string]bool, len(files))
 	for _, f := range files {
 		if !f.IsManifest() || seen[f.Real] {
@@ -186,22 +192,7 @@ func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
 			errs = append(errs, err)
 			continue
 		}
-		sf, ok, err := mf.stage()
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if ok {
-			staged = append(staged, sf)
-		}
-	}
-	if len(errs) > 0 {
-		for _, sf := range staged {
-			sf.discard(o.k.FS)
-		}
-		return errors.Join(errs...)
-	}
-	for _, sf := range staged {
-		if err := sf.commit(o.k.FS); err != nil {
+		if _, err := mf.Save(); err != nil {
 			errs = append(errs, err)
 		}
 	}

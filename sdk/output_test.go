@@ -11,13 +11,16 @@ import (
 
 func TestOutputFiles(t *testing.T) {
 	m := pod(t, map[string]string{
-		"output/z.yaml":                   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: z\n",
-		"output/app/b/main.tf":            "resource \"x\" \"y\" {}\n",
-		"output/app/a.json":               "{}\n",
-		"output/.hidden":                  "",
-		"output/README.md":                "# not: [a manifest\n",
-		"output/app/.a.json.stagekit-tmp": "half a fi",
+		"output/z.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: z\n",
+		"output/app/b/main.tf": "resource \"x\" \"y\" {}\n",
+		"output/app/a.json":    "{}\n",
+		"output/.hidden":       "",
+		"output/README.md":     "# not: [a manifest\n",
 	})
+	// Written last: writing output/app/a.json removes its temp file.
+	if err := m.WriteFile("output/app/.a.json.stagekit-tmp", []byte("half a fi")); err != nil {
+		t.Fatal(err)
+	}
 	k := kratixOn(t, m, nil)
 	got, err := k.Output.Files()
 	if err != nil {
@@ -41,6 +44,7 @@ func TestOutputFiles(t *testing.T) {
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("files: -want +got:\n%s", diff)
 	}
+	commit(t, k)
 	if _, err := m.ReadFile("output/app/.a.json.stagekit-tmp"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the temp leftover of a crashed write was not swept: %v", err)
 	}
@@ -165,6 +169,10 @@ func TestOutputWrite(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
 				t.Errorf("-want +got:\n%s", diff)
+			}
+			commit(t, k)
+			if diff := cmp.Diff(tc.want, string(m.Files()["output/"+tc.name])); diff != "" {
+				t.Errorf("committed: -want +got:\n%s", diff)
 			}
 			if mode := m.Mode("output/" + tc.name); mode.Perm() != 0o644 {
 				t.Errorf("mode %v, want 0644", mode)
@@ -293,6 +301,7 @@ func TestEachManifestEdits(t *testing.T) {
 			if err := k.Output.EachManifest(tc.edit); err != nil {
 				t.Fatal(err)
 			}
+			commit(t, k)
 			got := files(mem)
 			if diff := cmp.Diff(tc.want, got["output/app.yaml"]); diff != "" {
 				t.Errorf("app.yaml -want +got:\n%s", diff)
@@ -322,6 +331,7 @@ func TestEachManifestNoEditWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	commit(t, k)
 	if len(c.writes)+len(c.removes) != 0 {
 		t.Errorf("unchanged files were rewritten: %v %v", c.writes, c.removes)
 	}
@@ -336,6 +346,7 @@ func TestEachManifestRemovesEmptiedFile(t *testing.T) {
 	if err := k.Output.EachManifest(func(m *Manifest) error { m.Remove(); return nil }); err != nil {
 		t.Fatal(err)
 	}
+	commit(t, k)
 	if _, ok := mem.Files()["output/one.yaml"]; ok {
 		t.Errorf("a file left with no document was kept: %q", mem.Files()["output/one.yaml"])
 	}
@@ -361,8 +372,11 @@ func TestEachManifestMalformed(t *testing.T) {
 	if diff := cmp.Diff([]string{"a", "z"}, seen); diff != "" {
 		t.Errorf("the other files were not all visited (every problem must be reported): -want +got:\n%s", diff)
 	}
-	// All or nothing: a malformed file anywhere leaves the whole output as it was, staged
-	// temporaries included.
+	// All or nothing: the run fails, and a malformed file anywhere leaves the whole output as it
+	// was, staging files included.
+	if err := k.Rollback(); err != nil {
+		t.Fatal(err)
+	}
 	got := files(mem)
 	want := map[string]string{
 		"output/a.yaml":   "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n",
@@ -396,7 +410,7 @@ func TestEachManifestCallbackErrorSavesNothingOfThatFile(t *testing.T) {
 	if diff := cmp.Diff("output/a.yaml:6: B is forbidden", errText(err)); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
-	if strings.Contains(string(mem.Files()["output/a.yaml"]), "x: ") {
+	if got, _ := k.Output.Read("a.yaml"); strings.Contains(string(got), "x: ") {
 		t.Errorf("a file whose callback failed was half-edited and saved")
 	}
 }
@@ -438,6 +452,7 @@ func TestManifestHelpers(t *testing.T) {
 		t.Fatalf("Save = %v, %v", wrote, err)
 	}
 	want := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ns\n  labels: {app: api}\n  annotations:\n    a: \"1\"\n    a.b/c: x\n"
+	commit(t, k)
 	if diff := cmp.Diff(want, string(mem.Files()["output/d.yaml"])); diff != "" {
 		t.Errorf("saved -want +got:\n%s", diff)
 	}

@@ -174,6 +174,7 @@ func TestKratixParitySelectors(t *testing.T) {
 			if err := k.Selectors.Add(Selector{Directory: "added", MatchLabels: map[string]string{"by": "stage"}}); err != nil {
 				t.Fatalf("Add: %v", err)
 			}
+			commit(t, k)
 			ok, after := kratixReadsSelectors(dir)
 			want := append(slices.Clone(kratixRead), Selector{Directory: "added", MatchLabels: map[string]string{"by": "stage"}})
 			if diff := cmp.Diff(want, after); !ok || diff != "" {
@@ -269,6 +270,9 @@ func TestKratixParityStatus(t *testing.T) {
 			}
 			before, _ := os.ReadFile(filepath.Join(dir, StatusFile))
 			err = k.Status.Merge(map[string]any{"addedBy": "stage"})
+			if err == nil {
+				commit(t, k)
+			}
 			after, _ := os.ReadFile(filepath.Join(dir, StatusFile))
 			if !row.kratix {
 				if err == nil || string(before) != string(after) {
@@ -337,6 +341,7 @@ func TestKratixParityControl(t *testing.T) {
 			if err := k.Control.RetryAfter(time.Minute, "later"); err != nil {
 				t.Fatalf("RetryAfter: %v", err)
 			}
+			commit(t, k)
 			ok, got := kratixReadsControl(dir)
 			want := ControlState{Suspend: row.read.(ControlState).Suspend, Retry: true, RetryAfter: time.Minute, Message: "later"}
 			if diff := cmp.Diff(want, got); !ok || diff != "" {
@@ -424,6 +429,7 @@ func TestKratixParityOfWhatAStageWrites(t *testing.T) {
 			k := kratixOnDisk(t, dir, nil)
 			err := tc.write(k)
 			if err == nil {
+				commit(t, k)
 				if !tc.kratix || tc.onPurpose != "" {
 					t.Fatalf("the SDK wrote what Kratix refuses (or stagekit refuses on purpose)")
 				}
@@ -846,6 +852,7 @@ func FuzzKratixParity(f *testing.F) {
 				if err := k.Selectors.Add(Selector{Directory: "added", MatchLabels: map[string]string{"by": "yes"}}); err != nil {
 					t.Fatalf("Add to %q: %v", src, err)
 				}
+				commit(t, k)
 				after, _ := mem.ReadFile(file)
 				ok2, got2 := parseSelectorsAsKratix(after)
 				want = append(want, Selector{Directory: "added", MatchLabels: map[string]string{"by": "yes"}})
@@ -864,6 +871,7 @@ func FuzzKratixParity(f *testing.F) {
 				if err := k.Status.Merge(map[string]any{"added": "yes"}); err != nil {
 					t.Fatalf("Merge into %q: %v", src, err)
 				}
+				commit(t, k)
 				after, _ := mem.ReadFile(file)
 				ok2, got2 := statusAsKratix(after, validator)
 				want = MergeStatus(want, map[string]any{"added": "yes"})
@@ -882,6 +890,7 @@ func FuzzKratixParity(f *testing.F) {
 				if err := k.Control.RetryAfter(time.Minute, "no"); err != nil {
 					t.Fatalf("RetryAfter into %q: %v", src, err)
 				}
+				commit(t, k)
 				after, _ := mem.ReadFile(file)
 				ok2, got2 := controlAsKratix(after)
 				want = ControlState{Suspend: want.Suspend, Retry: true, RetryAfter: time.Minute, Message: "no"}

@@ -129,6 +129,7 @@ func TestSelectorsAdd(t *testing.T) {
 			mem := pod(t, fs)
 			k := kratixOn(t, mem, nil)
 			err := k.Selectors.Add(tc.add...)
+			commit(t, k)
 			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
 				t.Errorf("error -want +got:\n%s", diff)
 			}
@@ -142,6 +143,7 @@ func TestSelectorsAdd(t *testing.T) {
 			if err := k.Selectors.Add(tc.add...); err != nil {
 				t.Fatal(err)
 			}
+			commit(t, k)
 			if diff := cmp.Diff(tc.want, files(mem)[SelectorsFile]); diff != "" {
 				t.Errorf("second Add changed the file: -want +got:\n%s", diff)
 			}

@@ -60,6 +60,9 @@ type Invocation struct {
 type Result struct {
 	ExitCode    int
 	Diagnostics []Diagnostic
+	// Changes are the changes the run reported with Changef and Change and committed (none when
+	// it failed), as they were logged.
+	Changes []Diagnostic
 }
 
 // Main runs the stage as a process and exits with its code.
@@ -140,14 +143,13 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	}
 	k := New(inv.Ctx, files, env, log)
 	if res, done := s.outsideWave(k, common); done {
+		if err := k.Rollback(); err != nil { // nothing was written: only the run's staging goes
+			k.Fail(err)
+			res.ExitCode = max(res.ExitCode, ExitRuleBroken)
+		}
 		return res
 	}
-	runErr := s.run(k, cfg)
-	if runErr == nil && !k.Failed() {
-		if err := k.Selectors.CheckDirectories(); err != nil {
-			k.Fail(err)
-		}
-	}
+	runErr := s.transact(k, cfg)
 	if IsMisconfigured(runErr) {
 		k.Fail(runErr)
 		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
@@ -157,12 +159,44 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if runErr != nil {
 		k.Fail(runErr)
 	}
-	res.Diagnostics = k.Diagnostics()
+	res.Diagnostics, res.Changes = k.Diagnostics(), k.committedChanges()
 	s.summarize(k, res.Diagnostics)
 	if k.Failed() {
 		res.ExitCode = ExitRuleBroken
 	}
 	return res
+}
+
+// transact runs the stage as one transaction: its writes reach /kratix only if Run returned nil
+// and nothing was reported as an error, the end-of-run checks included (they see the staged
+// writes); otherwise they are dropped.
+func (s Stage[C]) transact(k *Kratix, cfg *C) error {
+	if k.beginErr != nil {
+		return k.beginErr
+	}
+	runErr := s.run(k, cfg)
+	if runErr == nil && !k.Failed() {
+		if err := k.Selectors.CheckDirectories(); err != nil {
+			k.Fail(err)
+		}
+	}
+	if runErr != nil || k.Failed() {
+		if err := k.Rollback(); err != nil {
+			return errors.Join(runErr, err)
+		}
+		return runErr
+	}
+	return s.commit(k)
+}
+
+func (s Stage[C]) commit(k *Kratix) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			k.Log.Debug("panic stack", "stack", string(debug.Stack()))
+			err = fmt.Errorf("internal error while committing: %v (this is a bug in %s; the next run undoes whatever was half done)", r, s.Name)
+		}
+	}()
+	return k.Commit()
 }
 
 func (s Stage[C]) run(k *Kratix, cfg *C) (err error) {

@@ -98,7 +98,7 @@ func TestStageExits(t *testing.T) {
 				"ERROR s: failed: 1 error; 0 files written in output, 0 files in metadata"}, ""},
 		{"Misconfigured from Run exits 2", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
 			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"}, ""},
-		{"every reported problem is logged, then one summary line", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
+		{"every reported problem is logged, then one summary line; the failed run wrote nothing", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
 			k.Warnf(Location{File: "output/a.yaml", Line: 3}, "odd")
 			k.Errorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")
 			if err := k.Output.Write("a.yaml", []byte("x: 1\n")); err != nil {
@@ -108,7 +108,7 @@ func TestStageExits(t *testing.T) {
 			return Errorf(Location{File: "output/b.yaml", Line: 1}, "worse")
 		}}, configure, nil, ExitRuleBroken,
 			[]string{"WARN s: output/a.yaml:3: odd", "ERROR s: output/a.yaml:7: spec.x: bad", "ERROR s: output/b.yaml:1: worse",
-				"ERROR s: failed: 2 errors; checked 1 file; 1 file written in output, 0 files in metadata; 1 warning"}, ""},
+				"ERROR s: failed: 2 errors; checked 1 file; 0 files written in output, 0 files in metadata; 1 warning"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {

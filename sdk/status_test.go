@@ -171,6 +171,7 @@ func TestStatusMerge(t *testing.T) {
 			mem := pod(t, fs)
 			k := kratixOn(t, mem, tc.env)
 			err := tc.merge(k.Status)
+			commit(t, k)
 			if diff := cmp.Diff(tc.wantErr, errText(err)); diff != "" {
 				t.Errorf("error -want +got:\n%s", diff)
 			}
@@ -194,6 +195,7 @@ func TestStatusMerge(t *testing.T) {
 			if err := tc.merge(k2.Status); err != nil {
 				t.Fatal(err)
 			}
+			commit(t, k2)
 			if diff := cmp.Diff(before, files(mem)[StatusFile]); diff != "" {
 				t.Errorf("second merge changed the file: -first +second:\n%s", diff)
 			}

@@ -10,8 +10,26 @@ import (
 	"github.com/stagekit/stagekit/sdk/fsys"
 )
 
-func TestDisk(t *testing.T) { testFS(t, newDisk) }
-func TestMem(t *testing.T)  { testFS(t, newMem) }
+func TestDisk(t *testing.T)   { testFS(t, newDisk) }
+func TestMem(t *testing.T)    { testFS(t, newMem) }
+func TestTxDisk(t *testing.T) { testFS(t, inTx(newDisk)) }
+func TestTxMem(t *testing.T)  { testFS(t, inTx(newMem)) }
+
+// TestOverwritesLeftoverTemp: DiskFS and MemFS write atomically through a
+// temp file with a fixed name, so the leftover of a crashed attempt is
+// reused, and gone after the write.
+func TestOverwritesLeftoverTemp(t *testing.T) {
+	for name, newFS := range map[string]func(t *testing.T) fsys.FS{"Disk": newDisk, "Mem": newMem} {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			write(t, f, "output/.x.yaml.stagekit-tmp", "half a fi")
+			write(t, f, "output/x.yaml", "new")
+			if diff := cmp.Diff([]string{"x.yaml"}, names(t, f, "output")); diff != "" {
+				t.Errorf("-want +got:\n%s", diff)
+			}
+		})
+	}
+}
 
 // testFS checks that an FS behaves the way the SDK relies on; DiskFS and
 // MemFS must both pass it, so tests in memory mean something on disk.
@@ -21,6 +39,7 @@ func testFS(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 	t.Run("Resolve", func(t *testing.T) { testResolve(t, newFS) })
 	t.Run("Walk", func(t *testing.T) { testWalk(t, newFS) })
 	t.Run("Dirs", func(t *testing.T) { testDirs(t, newFS) })
+	t.Run("RenameAndLink", func(t *testing.T) { testRenameAndLink(t, newFS) })
 }
 
 func testWriteFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
@@ -59,16 +78,6 @@ func testWriteFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 			reason: "a rerun replaces a file, it never appends",
 			setup:  func(t *testing.T, f fsys.FS) { write(t, f, "output/x.yaml", "old content, longer than new") },
 			name:   "output/x.yaml",
-		},
-		"OverwritesLeftoverTemp": {
-			reason: "the temp file of a crashed attempt is reused and gone after the write",
-			setup:  func(t *testing.T, f fsys.FS) { write(t, f, "output/.x.yaml.stagekit-tmp", "half a fi") },
-			name:   "output/x.yaml",
-			check: func(t *testing.T, f fsys.FS) {
-				if diff := cmp.Diff([]string{"x.yaml"}, names(t, f, "output")); diff != "" {
-					t.Errorf("-want +got:\n%s", diff)
-				}
-			},
 		},
 		"WritesThroughLink": {
 			reason: "writing a symlink writes the file it points to and keeps the link",
@@ -268,5 +277,121 @@ func testDirs(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 	err = f.MkdirAll("output/a.yaml")
 	if diff := cmp.Diff("mkdir output/a.yaml: not a directory", errString(err)); diff != "" {
 		t.Errorf("MkdirAll over a file: -want +got:\n%s", diff)
+	}
+}
+
+func testRenameAndLink(t *testing.T, newFS func(t *testing.T) fsys.FS) {
+	cases := map[string]struct {
+		reason  string
+		setup   func(t *testing.T, f fsys.FS)
+		do      func(f fsys.FS) error
+		wantErr string
+		want    map[string]string // files read after, through any link
+		gone    []string
+	}{
+		"RenameReplaces": {
+			reason: "a rename replaces the destination and the source is gone",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/a.yaml", "a")
+				write(t, f, "output/b.yaml", "b")
+			},
+			do:   func(f fsys.FS) error { return f.Rename("output/a.yaml", "output/b.yaml") },
+			want: map[string]string{"output/b.yaml": "a"},
+			gone: []string{"output/a.yaml"},
+		},
+		"RenameThroughParentLink": {
+			reason: "the parents of both names are resolved",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/real/a.yaml", "a")
+				symlink(t, f, "real", "output/dir")
+			},
+			do:   func(f fsys.FS) error { return f.Rename("output/dir/a.yaml", "output/dir/b.yaml") },
+			want: map[string]string{"output/real/b.yaml": "a"},
+			gone: []string{"output/real/a.yaml"},
+		},
+		"RenameOutOfArea": {
+			reason:  "both names stay in the destination's area",
+			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "metadata/a.yaml", "a") },
+			do:      func(f fsys.FS) error { return f.Rename("metadata/a.yaml", "output/a.yaml") },
+			wantErr: "metadata/a.yaml: path is outside /kratix/output",
+		},
+		"LinkCopies": {
+			reason: "a link shows the same content under a second name",
+			setup:  func(t *testing.T, f fsys.FS) { write(t, f, "output/a.yaml", "a") },
+			do:     func(f fsys.FS) error { return f.Link("output/a.yaml", "output/b.yaml") },
+			want:   map[string]string{"output/a.yaml": "a", "output/b.yaml": "a"},
+		},
+		"LinkNeverReplaces": {
+			reason: "link(2) refuses an existing destination",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/a.yaml", "a")
+				write(t, f, "output/b.yaml", "b")
+			},
+			do:      func(f fsys.FS) error { return f.Link("output/a.yaml", "output/b.yaml") },
+			wantErr: "link output/b.yaml: file exists",
+			want:    map[string]string{"output/b.yaml": "b"},
+		},
+		"LinkedFileKeepsItsContentOnWrite": {
+			reason: "a write replaces one name's file: the other name keeps the old content",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/a.yaml", "a")
+				if err := f.Link("output/a.yaml", "output/b.yaml"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			do:   func(f fsys.FS) error { return f.WriteFile("output/a.yaml", []byte("new")) },
+			want: map[string]string{"output/a.yaml": "new", "output/b.yaml": "a"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			tc.setup(t, f)
+			err := tc.do(f)
+			if diff := cmp.Diff(tc.wantErr, errString(err)); diff != "" {
+				t.Fatalf("%s\n-want +got error:\n%s", tc.reason, diff)
+			}
+			for n, want := range tc.want {
+				got, err := f.ReadFile(n)
+				if err != nil || string(got) != want {
+					t.Errorf("%s\n%s = %q, %v; want %q", tc.reason, n, got, err, want)
+				}
+			}
+			for _, n := range tc.gone {
+				if _, err := f.Lstat(n); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s\n%s still exists: %v", tc.reason, n, err)
+				}
+			}
+		})
+	}
+}
+
+// TestRenameAndLinkDoNotFollow: like rename(2) and link(2) on Linux, a final symlink is moved or
+// linked itself, never its target. A transaction relies on it to keep the symlinks it removes or
+// replaces (a transaction itself stages regular files only, so it is not in this test).
+func TestRenameAndLinkDoNotFollow(t *testing.T) {
+	for name, newFS := range map[string]func(t *testing.T) fsys.FS{"Disk": newDisk, "Mem": newMem} {
+		t.Run(name, func(t *testing.T) {
+			f := newFS(t)
+			write(t, f, "output/real.yaml", "real")
+			symlink(t, f, "real.yaml", "output/link.yaml")
+			if err := f.Link("output/link.yaml", "output/link2.yaml"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Rename("output/link.yaml", "output/moved.yaml"); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []string{"output/link2.yaml", "output/moved.yaml"} {
+				if target, err := f.ReadLink(n); err != nil || target != "real.yaml" {
+					t.Errorf("%s: %q, %v; want the symlink itself, to real.yaml", n, target, err)
+				}
+			}
+			if got, err := f.ReadFile("output/real.yaml"); err != nil || string(got) != "real" {
+				t.Errorf("the target changed: %q, %v", got, err)
+			}
+			if _, err := f.Lstat("output/link.yaml"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the renamed link is still there: %v", err)
+			}
+		})
 	}
 }

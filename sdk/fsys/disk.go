@@ -2,11 +2,13 @@ package fsys
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -23,6 +25,9 @@ type DiskFS struct {
 	root  *os.Root
 	files fs.FS
 	dir   string
+
+	mu    sync.Mutex
+	areas map[string]*os.Root // output, metadata... opened once, for raw access
 }
 
 // Disk opens the tree at dir (relative dirs are made absolute, symlinks in
@@ -44,8 +49,54 @@ func Disk(dir string) (*DiskFS, error) {
 	return &DiskFS{root: root, files: root.FS(), dir: filepath.ToSlash(real)}, nil
 }
 
-// Close releases the directory handle.
-func (d *DiskFS) Close() error { return d.root.Close() }
+// Close releases the directory handles.
+func (d *DiskFS) Close() error {
+	d.mu.Lock()
+	for _, r := range d.areas {
+		_ = r.Close()
+	}
+	d.areas = nil
+	d.mu.Unlock()
+	return d.root.Close()
+}
+
+// in returns the root to reach the symlink-free name by, and name relative to it: the root of
+// its area (opened once) when it is inside one. An os.Root opens every directory on the way to a
+// name for each operation, two syscalls per element; starting at the area saves two per
+// operation, on every file of a run.
+func (d *DiskFS) in(name string) (*os.Root, string) {
+	area, rest, ok := strings.Cut(name, "/")
+	if !ok {
+		return d.root, name
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r, ok := d.areas[area]
+	if !ok {
+		var err error
+		if r, err = d.root.OpenRoot(area); err != nil {
+			return d.root, name
+		}
+		if d.areas == nil {
+			d.areas = map[string]*os.Root{}
+		}
+		d.areas[area] = r
+	}
+	return r, rest
+}
+
+// forget drops the handle of an area that is removed or renamed.
+func (d *DiskFS) forget(name string) {
+	if strings.Contains(name, "/") {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, ok := d.areas[name]; ok {
+		_ = r.Close()
+		delete(d.areas, name)
+	}
+}
 
 // Root returns the tree's real absolute directory.
 func (d *DiskFS) Root() string { return d.dir }
@@ -55,9 +106,19 @@ func (d *DiskFS) rawLinker() linker { return diskRaw{d} }
 // diskRaw is os.Root access on names whose parents are symlink-free.
 type diskRaw struct{ d *DiskFS }
 
-func (r diskRaw) lstat(name string) (fs.FileInfo, error) { return r.d.root.Lstat(name) }
-func (r diskRaw) readLink(name string) (string, error)   { return r.d.root.Readlink(name) }
-func (r diskRaw) Root() string                           { return r.d.dir }
+func (r diskRaw) Root() string { return r.d.dir }
+
+func (r diskRaw) lstat(name string) (fs.FileInfo, error) {
+	root, rel := r.d.in(name)
+	fi, err := root.Lstat(rel)
+	return fi, pathError("lstat", name, err)
+}
+
+func (r diskRaw) readLink(name string) (string, error) {
+	root, rel := r.d.in(name)
+	target, err := root.Readlink(rel)
+	return target, pathError("readlink", name, err)
+}
 
 // ReadFile reads name, following symlinks inside the tree.
 func (d *DiskFS) ReadFile(name string) ([]byte, error) {
@@ -212,18 +273,118 @@ func (d *DiskFS) parent(name string) (string, error) {
 	return resolveParent(diskRaw{d}, name)
 }
 
-// Rename moves oldname over newname; both must stay in the area newname starts in.
+// Rename moves oldname over newname like rename(2): a final symlink is
+// moved or replaced, not followed. Both must stay in the area newname starts
+// in.
 func (d *DiskFS) Rename(oldname, newname string) error {
-	from, err := d.resolve(areaOf(newname), oldname)
+	from, to, err := d.pair(oldname, newname)
 	if err != nil {
 		return err
 	}
-	to, err := d.resolve(areaOf(newname), newname)
+	return pathError("rename", oldname, d.root.Rename(from, to))
+}
+
+// Link makes newname a hard link to oldname itself (a final symlink is not
+// followed, as link(2) on Linux); both must stay in the area newname starts in.
+func (d *DiskFS) Link(oldname, newname string) error {
+	from, to, err := d.pair(oldname, newname)
 	if err != nil {
 		return err
 	}
-	if err := d.root.Rename(from, to); err != nil {
-		return pathError("rename", oldname, err)
+	return pathError("link", newname, d.root.Link(from, to))
+}
+
+// pair resolves the parents of two names that must both stay in newname's area.
+func (d *DiskFS) pair(oldname, newname string) (string, string, error) {
+	return pairIn(diskRaw{d}, oldname, newname)
+}
+
+// pairIn resolves the parents of oldname and newname (their final elements
+// are not followed) and checks that both stay in the area newname starts in.
+func pairIn(l linker, oldname, newname string) (string, string, error) {
+	area := areaOf(newname)
+	var real [2]string
+	for i, name := range []string{oldname, newname} {
+		if err := CheckName(name); err != nil {
+			return "", "", err
+		}
+		r, err := resolveParent(l, name)
+		if err != nil {
+			return "", "", err
+		}
+		if !within(r, area) {
+			return "", "", &EscapeError{Name: name, Target: path.Join(displayRoot, r), Area: area}
+		}
+		real[i] = r
 	}
-	return nil
+	return real[0], real[1], nil
+}
+
+// rawStore is os.Root access on symlink-free names, for a transaction.
+func (d *DiskFS) rawStore() store { return diskRaw{d} }
+
+func (r diskRaw) readDir(name string) ([]fs.DirEntry, error) {
+	root, rel := r.d.in(name)
+	entries, err := fs.ReadDir(root.FS(), rel)
+	return entries, pathError("readdir", name, err)
+}
+
+func (r diskRaw) readFile(name string) ([]byte, error) {
+	root, rel := r.d.in(name)
+	data, err := root.ReadFile(rel)
+	return data, pathError("read", name, err)
+}
+
+func (r diskRaw) remove(name string) error {
+	r.d.forget(name)
+	root, rel := r.d.in(name)
+	return pathError("remove", name, root.Remove(rel))
+}
+
+// rename and link stay in one area (a transaction's staging directory is in
+// the area of the files it stages), so both names are relative to it.
+func (r diskRaw) rename(oldname, newname string) error {
+	r.d.forget(oldname)
+	root, from, to := r.d.pairIn(oldname, newname)
+	return pathError("rename", oldname, root.Rename(from, to))
+}
+
+func (r diskRaw) link(oldname, newname string) error {
+	root, from, to := r.d.pairIn(oldname, newname)
+	return pathError("link", newname, root.Link(from, to))
+}
+
+// pairIn is the root two names are reached by: their area's, when they share one.
+func (d *DiskFS) pairIn(oldname, newname string) (*os.Root, string, string) {
+	a, _, okA := strings.Cut(oldname, "/")
+	b, _, okB := strings.Cut(newname, "/")
+	if a != b || !okA || !okB {
+		return d.root, oldname, newname
+	}
+	root, from := d.in(oldname)
+	_, to := d.in(newname)
+	return root, from, to
+}
+
+// create makes a new file 0644 whatever the umask. O_EXCL: a transaction
+// only creates names it chose, in a directory it just emptied.
+func (r diskRaw) create(name string) (io.WriteCloser, error) {
+	root, rel := r.d.in(name)
+	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, pathError("open", name, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		_ = f.Close()
+		return nil, pathError("chmod", name, err)
+	}
+	return f, nil
+}
+
+func (r diskRaw) mkdir(name string) error {
+	root, rel := r.d.in(name)
+	if err := root.Mkdir(rel, 0o755); err != nil {
+		return pathError("mkdir", name, err)
+	}
+	return pathError("chmod", name, root.Chmod(rel, 0o755))
 }

@@ -28,6 +28,16 @@
 // metadata/ after the stages run as another non-root user; files they cannot
 // read fail the pipeline, whatever the stage's umask was.
 //
+// Why a run is a transaction ([Tx]): a stage that fails half way must leave
+// output/ and metadata/ as they were, or Kratix's restart and the next stages
+// build on half a change. A Tx stages every write in a hidden directory of
+// its area and applies them all at Commit, each file atomically, undoing them
+// if one fails; a killed commit is undone by the next Begin. See [Tx] and
+// [StagingDir] for how, and why that directory is never shipped.
+//
 // [MemFS] is the in-memory tree for tests; it behaves like [DiskFS] for
-// everything the SDK uses, which a shared conformance test checks.
+// everything the SDK uses, which a shared conformance test checks (a Tx over
+// either passes it too). It also fails operations on demand
+// ([MemFS.Inject], [MemFS.LimitSpace]) so tests can check what a full or
+// broken disk does to a run.
 package fsys

@@ -33,8 +33,17 @@ type FS interface {
 	MkdirAll(name string) error
 	// Remove removes a file, a symlink (not its target) or an empty directory.
 	Remove(name string) error
-	// Rename moves a file over another in the same area, atomically (both names resolved).
+	// Rename moves oldname over newname atomically, like rename(2): the
+	// parents of both names are resolved, a final symlink is not followed
+	// (the link itself is moved or replaced), and both must stay in the area
+	// newname starts in.
 	Rename(oldname, newname string) error
+	// Link makes newname a hard link to oldname, like link(2) on Linux: the
+	// parents are resolved, a final symlink is not followed, newname must not
+	// exist, and both must stay in the area newname starts in. A
+	// transaction ([Tx]) keeps the original of every file it replaces this
+	// way, so that the file is never missing, even for an instant.
+	Link(oldname, newname string) error
 	// Root is the absolute slash path the tree lives at; absolute symlink
 	// targets under it are read as names inside the tree.
 	Root() string
@@ -153,13 +162,6 @@ func IsTemp(name string) bool {
 
 // tempName is the fixed temp file for name: deterministic, so a crashed
 // attempt's leftover is overwritten by the retry instead of piling up.
-// StagedName is where a file's new content waits until a whole set of edits is committed
-// (a temporary name, swept like any leftover of an interrupted write).
-func StagedName(name string) string {
-	dir, base := path.Split(name)
-	return dir + "." + base + ".staged" + tempSuffix
-}
-
 func tempName(name string) string {
 	dir, base := path.Split(name)
 	return dir + "." + base + tempSuffix

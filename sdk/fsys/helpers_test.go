@@ -24,6 +24,18 @@ func newDisk(t *testing.T) fsys.FS {
 
 func newMem(*testing.T) fsys.FS { return fsys.NewMem() }
 
+// inTx runs the FS tests through a transaction over newFS's tree, committed
+// before each check so that the tree below is checked too (see reopen).
+func inTx(newFS func(t *testing.T) fsys.FS) func(t *testing.T) fsys.FS {
+	return func(t *testing.T) fsys.FS {
+		tx, err := fsys.Begin(newFS(t), "input", "output", "metadata")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+}
+
 func write(t *testing.T, f fsys.FS, name, data string) {
 	t.Helper()
 	if err := f.WriteFile(name, []byte(data)); err != nil {
@@ -33,6 +45,13 @@ func write(t *testing.T, f fsys.FS, name, data string) {
 
 func symlink(t *testing.T, f fsys.FS, target, name string) {
 	t.Helper()
+	if tx, ok := f.(*fsys.Tx); ok {
+		// What a transaction cannot do is set up below it, after a commit.
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		f = tx.Base()
+	}
 	switch f := f.(type) {
 	case *fsys.MemFS:
 		if err := f.Symlink(target, name); err != nil {
@@ -53,6 +72,12 @@ func symlink(t *testing.T, f fsys.FS, target, name string) {
 
 func unreadable(t *testing.T, f fsys.FS, name string) {
 	t.Helper()
+	if tx, ok := f.(*fsys.Tx); ok {
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		f = tx.Base()
+	}
 	switch f := f.(type) {
 	case *fsys.MemFS:
 		if err := f.SetUnreadable(name); err != nil {

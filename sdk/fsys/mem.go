@@ -14,12 +14,14 @@ import (
 // MemFS is an in-memory kratix dir for tests. It behaves like DiskFS for
 // everything the SDK uses (the errors are the same errno values, so even
 // messages match) and adds what a test needs to set up and inspect a tree:
-// symlinks, unreadable files, modes. It is safe for concurrent use; each
-// write is atomic because it happens under a lock.
+// symlinks, unreadable files, modes, and failures on demand ([MemFS.Inject],
+// [MemFS.LimitSpace]). It is safe for concurrent use; each write is atomic
+// because it happens under a lock.
 type MemFS struct {
-	mu   sync.RWMutex
-	root string
-	top  *memNode
+	mu     sync.RWMutex
+	root   string
+	top    *memNode
+	faults faults
 }
 
 type memNode struct {
@@ -124,6 +126,9 @@ func (m *MemFS) mkdirs(real, name string) (*memNode, error) {
 	for elem := range strings.SplitSeq(real, "/") {
 		next, ok := n.kids[elem]
 		if !ok {
+			if err := m.faults.hit(OpMkdir); err != nil {
+				return nil, &fs.PathError{Op: "mkdir", Path: name, Err: err}
+			}
 			next = newDir()
 			n.kids[elem] = next
 		}
@@ -220,6 +225,10 @@ func (m *MemFS) WriteFile(name string, data []byte) error {
 	if old, ok := dir.kids[base]; ok && old.kids != nil {
 		return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
 	}
+	if err := m.faults.write(len(data)); err != nil {
+		// Like DiskFS's temp file and rename: a failed write leaves the old file.
+		return &fs.PathError{Op: "write", Path: name, Err: err}
+	}
 	dir.kids[base] = &memNode{mode: 0o644, data: slices.Clone(data)}
 	delete(dir.kids, path.Base(tempName(real)))
 	return nil
@@ -258,6 +267,9 @@ func (m *MemFS) Remove(name string) error {
 		return &fs.PathError{Op: "remove", Path: name, Err: syscall.ENOENT}
 	case len(n.kids) > 0:
 		return &fs.PathError{Op: "remove", Path: name, Err: syscall.ENOTEMPTY}
+	}
+	if err := m.faults.hit(OpRemove); err != nil {
+		return &fs.PathError{Op: "remove", Path: name, Err: err}
 	}
 	delete(dir.kids, path.Base(real))
 	return nil
@@ -373,34 +385,46 @@ func (i memInfo) ModTime() time.Time { return time.Time{} }
 func (i memInfo) IsDir() bool        { return i.mode.IsDir() }
 func (i memInfo) Sys() any           { return nil }
 
-// Rename moves oldname over newname; both must stay in the area newname starts in.
+// Rename moves oldname over newname like rename(2): a final symlink is
+// moved or replaced, not followed. Both must stay in the area newname starts
+// in.
 func (m *MemFS) Rename(oldname, newname string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	from, err := m.resolve(areaOf(newname), oldname)
+	from, to, err := pairIn(memHeld{m}, oldname, newname)
 	if err != nil {
 		return err
 	}
-	to, err := m.resolve(areaOf(newname), newname)
+	return pathError("rename", oldname, memHeld{m}.rename(from, to))
+}
+
+// Link makes newname a hard link to oldname itself (a final symlink is not
+// followed); both must stay in the area newname starts in. The two names
+// share one node, as they would share an inode: a chmod shows through both,
+// while a write (which replaces the node, as DiskFS's rename does) does not.
+func (m *MemFS) Link(oldname, newname string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	from, to, err := pairIn(memHeld{m}, oldname, newname)
 	if err != nil {
 		return err
 	}
-	fromDir, err := m.mkdirs(path.Dir(from), oldname)
+	return pathError("link", newname, memHeld{m}.link(from, to))
+}
+
+// Chmod sets the permission bits of name (symlinks followed), for tests
+// that check modes are kept.
+func (m *MemFS) Chmod(name string, perm fs.FileMode) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	real, err := m.resolve("", name)
 	if err != nil {
 		return err
 	}
-	n, ok := fromDir.kids[path.Base(from)]
-	if !ok {
-		return &fs.PathError{Op: "rename", Path: oldname, Err: fs.ErrNotExist}
-	}
-	toDir, err := m.mkdirs(path.Dir(to), newname)
+	n, err := m.lookup("chmod", real)
 	if err != nil {
-		return err
+		return pathError("chmod", name, err)
 	}
-	if old, ok := toDir.kids[path.Base(to)]; ok && old.kids != nil {
-		return &fs.PathError{Op: "rename", Path: newname, Err: syscall.EISDIR}
-	}
-	delete(fromDir.kids, path.Base(from))
-	toDir.kids[path.Base(to)] = n
+	n.mode = n.mode.Type() | perm.Perm()
 	return nil
 }

@@ -46,11 +46,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if len(bad) > 0 {
 		return errors.Join(bad...)
 	}
-	plan, err := planEdits(k, e)
-	if err != nil {
-		return err // nothing was written: every file is edited or none
-	}
-	return apply(k, cfg, e, plan)
+	return tag(k, cfg, e)
 }
 
 // enforcement reads the settings into what the editors do; its errors are configuration
@@ -122,15 +118,16 @@ type fileEdit struct {
 	*Edit
 }
 
-// planEdits edits every Terraform file in memory. Any error stops the run before a byte is
-// written, so a failure never leaves some modules tagged and others not.
-func planEdits(k *sdk.Kratix, e Enforcement) ([]fileEdit, error) {
+// tag edits every Terraform file, one at a time, writing each through the run's transaction: an
+// error anywhere (every file's is reported) fails the run, and then no file is changed, so a
+// failure never leaves some modules tagged and others not.
+func tag(k *sdk.Kratix, cfg *Config, e Enforcement) error {
 	files, err := k.Output.Files()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	var plan []fileEdit
+	modules, changedFiles, changedModules, tfFiles := 0, 0, 0, 0
 	seen := map[string]bool{}
 	for _, f := range files {
 		edit := editorFor(f.Name)
@@ -138,6 +135,7 @@ func planEdits(k *sdk.Kratix, e Enforcement) ([]fileEdit, error) {
 			continue
 		}
 		seen[f.Real] = true
+		tfFiles++
 		data, err := k.FS.ReadFile(f.Real)
 		if err != nil {
 			errs = append(errs, sdk.Errorf(sdk.Location{File: f.Path}, "cannot read: %v", err))
@@ -148,25 +146,23 @@ func planEdits(k *sdk.Kratix, e Enforcement) ([]fileEdit, error) {
 			errs = append(errs, err)
 			continue
 		}
-		plan = append(plan, fileEdit{f, ed})
+		fe := fileEdit{f, ed}
+		modules += len(fe.Modules)
+		if len(errs) > 0 {
+			continue // the run fails: only the other files' errors matter now
+		}
+		changed, err := write(k, fe)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		changedModules += changed
+		if fe.Out != nil {
+			changedFiles++
+		}
 	}
-	return plan, errors.Join(errs...)
-}
-
-func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {
-	switch n := strings.ToLower(name); {
-	case strings.HasSuffix(n, ".tf.json"):
-		return editJSON
-	case strings.HasSuffix(n, ".tf"):
-		return editHCL
-	}
-	return nil
-}
-
-func apply(k *sdk.Kratix, cfg *Config, e Enforcement, plan []fileEdit) error {
-	modules, changedFiles, changedModules := 0, 0, 0
-	for _, f := range plan {
-		modules += len(f.Modules)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	if modules == 0 {
 		what := "no Terraform module call found in output/ (*.tf.json, *.tf)"
@@ -179,28 +175,39 @@ func apply(k *sdk.Kratix, cfg *Config, e Enforcement, plan []fileEdit) error {
 		k.Summarize("%s; nothing to tag (REQUIRE_MODULE=false)", what)
 		return nil
 	}
-	for _, f := range plan {
-		for _, s := range f.Skipped {
-			k.Warnf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
-		}
-		for _, m := range f.Modules {
-			if logModule(k, f, m.Name) {
-				changedModules++
-			}
-		}
-		if f.Out == nil {
-			continue
-		}
-		if err := k.Output.Write(strings.TrimPrefix(f.Real, "output/"), f.Out); err != nil {
-			return err
-		}
-		changedFiles++
-	}
-	k.Summarize("enforced %d tags on %d of %d module calls, in %d of %d Terraform files", len(e.Tags), changedModules, modules, changedFiles, len(plan))
+	k.Summarize("enforced %d tags on %d of %d module calls, in %d of %d Terraform files", len(e.Tags), changedModules, modules, changedFiles, tfFiles)
 	return nil
 }
 
-// logModule logs what changed in one module: a line per overridden key and per wrapped
+func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {
+	switch n := strings.ToLower(name); {
+	case strings.HasSuffix(n, ".tf.json"):
+		return editJSON
+	case strings.HasSuffix(n, ".tf"):
+		return editHCL
+	}
+	return nil
+}
+
+// write warns about what the file's editor skipped, reports its changes (logged at commit) and
+// writes it if it changed. It returns how many module calls changed.
+func write(k *sdk.Kratix, f fileEdit) (int, error) {
+	for _, s := range f.Skipped {
+		k.Warnf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
+	}
+	changed := 0
+	for _, m := range f.Modules {
+		if logModule(k, f, m.Name) {
+			changed++
+		}
+	}
+	if f.Out == nil {
+		return changed, nil
+	}
+	return changed, k.Output.Write(strings.TrimPrefix(f.Real, "output/"), f.Out)
+}
+
+// logModule reports what changed in one module: a line per overridden key and per wrapped
 // argument, and one line counting the added keys per argument.
 func logModule(k *sdk.Kratix, f fileEdit, module string) bool {
 	addedIn := map[string]int{}
@@ -214,9 +221,9 @@ func logModule(k *sdk.Kratix, f fileEdit, module string) bool {
 		at := sdk.Location{File: f.Path, Line: c.Line, Path: modulePath(c.Module, c.Attr)}
 		switch c.What {
 		case overridden:
-			k.Infof(at, "enforced tag %q overrides the request's value: %q → %q", c.Key, c.Old, c.New)
+			k.Changef(at, "enforced tag %q overrides the request's value: %q → %q", c.Key, c.Old, c.New)
 		case wrapped:
-			k.Infof(at, "not a literal map: wrapped in merge(..., {enforced tags}) so the enforced tags win")
+			k.Changef(at, "not a literal map: wrapped in merge(..., {enforced tags}) so the enforced tags win")
 		case added:
 			if addedIn[c.Attr] == 0 {
 				attrs = append(attrs, c.Attr)
@@ -230,7 +237,7 @@ func logModule(k *sdk.Kratix, f fileEdit, module string) bool {
 		for i, a := range attrs {
 			parts[i] = fmt.Sprintf("%d in %s", addedIn[a], a)
 		}
-		k.Infof(sdk.Location{File: f.Path}, "module %q: added enforced tags: %s", module, strings.Join(parts, ", "))
+		k.Changef(sdk.Location{File: f.Path}, "module %q: added enforced tags: %s", module, strings.Join(parts, ", "))
 	}
 	return any
 }

@@ -89,7 +89,7 @@ func (in *injector) set(m *sdk.Manifest, base fieldpath.Path, l label) (bool, er
 	}
 	if had {
 		in.overrides++
-		in.k.Infof(sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()}, "label overwritten: %s → %q", oldValue(cur), l.Value)
+		in.k.Changef(sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()}, "label overwritten: %s → %q", oldValue(cur), l.Value)
 	}
 	return true, nil
 }

@@ -23,25 +23,24 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	// Every bad value is reported before any file is touched: a failed run writes nothing.
+	// Every bad value is reported before any file is read.
 	if bad := invalidValues(sets, len(dirs) > 0); len(bad) > 0 {
 		for _, b := range bad {
 			k.Errorf(sdk.Location{}, "%s", b)
 		}
 		return nil
 	}
-	// EachManifestFile writes all or nothing: a malformed file anywhere leaves the output as it
+	// The run is one transaction: a malformed file anywhere fails it and leaves the output as it
 	// was, so no separate validation pass is needed.
 	if cfg.IncludeSelectors {
 		k.Warnf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
 	}
 	inj := &injector{k: k, cfg: cfg, sets: sets, dirs: dirs}
-	err = k.Output.EachManifestFile(inj.file)
-	if err != nil {
-		return err // nothing was written, so there is nothing to summarize
+	if err := k.Output.EachManifestFile(inj.file); err != nil {
+		return err // nothing is committed, so there is nothing to summarize
 	}
 	k.Summarize("labelled %s in %s (%s overwritten)", plural(inj.objects, "object"), plural(inj.files, "file"), plural(inj.overrides, "label"))
-	return err
+	return nil
 }
 
 // componentDirs normalises COMPONENT_DIRS the way the work-writer reads a selector directory:

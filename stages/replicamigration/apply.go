@@ -8,8 +8,10 @@ import (
 	"github.com/stagekit/stagekit/sdk"
 )
 
-// apply is the second pass: it makes the planned edits. Only edited documents are rewritten
-// (the SDK splices them, keeping comments and quoting); every other byte stays.
+// apply is the second pass: it makes the planned edits, saved through the run's transaction
+// (nothing reaches the output unless the whole run succeeds, status included). Only edited
+// documents are rewritten (the SDK splices them, keeping comments and quoting); every other byte
+// stays.
 func apply(k *sdk.Kratix, p *plan) error {
 	// Only the files with an edit are parsed again, in name order, one at a time.
 	var errs []error
@@ -20,7 +22,7 @@ func apply(k *sdk.Kratix, p *plan) error {
 			continue
 		}
 		for _, m := range f.Manifests() {
-			e, ok := p.edits[pos{file: real, doc: m.Document(), item: m.ListItem()}]
+			e, ok := p.edits[posOf(real, m)]
 			if !ok {
 				continue
 			}
@@ -62,7 +64,7 @@ func (e edit) apply(k *sdk.Kratix, m *sdk.Manifest) error {
 		from = "unset (1)"
 	}
 	if e.field == "spec.replicas" {
-		k.Infof(at, "%s: replicas %s -> %d (%s)", kindName(m), from, e.to, e.reason)
+		k.Changef(at, "%s: replicas %s -> %d (%s)", kindName(m), from, e.to, e.reason)
 		return nil
 	}
 	msg := fmt.Sprintf("%s: minReplicas %s -> %d", kindName(m), from, e.to)
@@ -72,6 +74,6 @@ func (e edit) apply(k *sdk.Kratix, m *sdk.Manifest) error {
 		}
 		msg += fmt.Sprintf(", maxReplicas %d -> %d", e.maxFrom, e.maxTo)
 	}
-	k.Infof(at, "%s (%s)", msg, e.reason)
+	k.Changef(at, "%s (%s)", msg, e.reason)
 	return nil
 }

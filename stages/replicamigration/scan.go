@@ -16,10 +16,15 @@ const MinReplicasAnnotation = "stagekit.dev/min-replicas"
 var annotationPath = fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(MinReplicasAnnotation)}
 
 // pos identifies an object across the two passes over the output: the file it was read
-// through, its document and its *List item (-1 for a whole document).
+// through, its document and where it sits in nested *Lists ("" for a whole document).
 type pos struct {
-	file      string
-	doc, item int
+	file  string
+	doc   int
+	items string
+}
+
+func posOf(file string, m *sdk.Manifest) pos {
+	return pos{file: file, doc: m.Document(), items: fmt.Sprint(m.ListItems())}
 }
 
 // ref is how an autoscaler names its target.
@@ -70,7 +75,7 @@ func scan(k *sdk.Kratix, cfg *Config) (*facts, error) {
 	err := k.Output.EachManifestFile(func(f *sdk.ManifestFile) error {
 		fs.names[f.Real] = f.Name
 		for _, m := range f.Manifests() {
-			p := pos{file: f.Real, doc: m.Document(), item: m.ListItem()}
+			p := posOf(f.Real, m)
 			switch {
 			case m.Group() == "apps" && kinds[m.Kind()]:
 				w, err := readWorkload(m, int64(cfg.MinReplicas))

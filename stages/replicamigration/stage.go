@@ -39,7 +39,6 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	facts, err := scan(k, cfg)
 	if err != nil {
-		// Nothing is written: a half-raised fleet is worse than a failed run.
 		return err
 	}
 	p := facts.plan()

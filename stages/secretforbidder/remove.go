@@ -11,39 +11,33 @@ import (
 	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
-// removeAll deletes the offending objects (MODE=remove) and saves each file: the other documents
-// keep their bytes, a file left with no document is removed, and so are the symlinks that led
-// to it (a dangling link would fail the work-writer). It returns how many files changed.
-func removeAll(k *sdk.Kratix, pending []checked, names map[string][]string) (int, error) {
+// remove deletes the offending objects of one file (MODE=remove) and saves it: the other
+// documents keep their bytes, a file left with no document is removed, and so are the symlinks
+// that led to it (names: every name the file is reached by; a dangling link would fail the
+// work-writer). Each removal is logged, as a warning, when the run commits. It reports whether
+// the file changed.
+func remove(k *sdk.Kratix, mf *sdk.ManifestFile, found []finding, names []string) (bool, error) {
+	if err := removeFrom(mf, found); err != nil {
+		return false, err
+	}
+	wrote, err := mf.Save()
+	if err != nil {
+		return false, err
+	}
 	var errs []error
-	changed := 0
-	for _, c := range pending {
-		if err := removeFrom(c.mf, c.found); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, fd := range c.found {
-			k.Warnf(sdk.Location{File: c.mf.Path, Line: fd.line}, "removed %s", fd)
-		}
-		wrote, err := c.mf.Save()
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if wrote {
-			changed++
-		}
-		if len(c.mf.Documents()) == 0 {
-			for _, n := range names[c.mf.Real] {
-				if "output/"+n != c.mf.Real {
-					if err := k.Output.Remove(n); err != nil {
-						errs = append(errs, err)
-					}
+	if len(mf.Documents()) == 0 {
+		for _, n := range names {
+			if "output/"+n != mf.Real {
+				if err := k.Output.Remove(n); err != nil {
+					errs = append(errs, err)
 				}
 			}
 		}
 	}
-	return changed, errors.Join(errs...)
+	for _, fd := range found {
+		k.Change(sdk.Diagnostic{Severity: sdk.Warning, Location: sdk.Location{File: mf.Path, Line: fd.line}, Message: "removed " + fd.String()})
+	}
+	return wrote, errors.Join(errs...)
 }
 
 // removeFrom marks the findings' objects removed from their file: whole documents, *List items

@@ -18,13 +18,6 @@ var Stage = sdk.Stage[Config]{
 	Run:     run,
 }
 
-// checked is a file holding objects to remove, kept until every file was read so that a
-// malformed file later in the tree leaves the output untouched.
-type checked struct {
-	mf    *sdk.ManifestFile
-	found []finding
-}
-
 func run(k *sdk.Kratix, cfg *Config) error {
 	p, err := compile(cfg)
 	if err != nil {
@@ -38,17 +31,19 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	d := detector{p: p}
 	names := map[string][]string{} // real file -> every name it is reached by
-	var pending []checked
-	var nFiles, nViolations, nAllowed int
+	for _, f := range files {
+		names[f.Real] = append(names[f.Real], f.Name)
+	}
+	// The run is one transaction: files are cleaned as they are read, and a malformed file
+	// later in the tree fails the run, which leaves the output untouched.
+	checked := map[string]bool{}
+	var nFiles, nViolations, nAllowed, nRemovedFrom int
 	for _, f := range files {
 		kust := isKustomization(f.Name)
-		if !f.IsManifest() && !kust {
-			continue
+		if !f.IsManifest() && !kust || checked[f.Real] {
+			continue // not a manifest, or the same file through another symlink: checked once
 		}
-		names[f.Real] = append(names[f.Real], f.Name)
-		if len(names[f.Real]) > 1 {
-			continue // the same file through another symlink: checked once
-		}
+		checked[f.Real] = true
 		mf, err := k.Output.Open(f.Name)
 		if err != nil {
 			errs = append(errs, err) // fails closed: an unparsable file may hide a Secret
@@ -69,8 +64,14 @@ func run(k *sdk.Kratix, cfg *Config) error {
 				k.Errorf(at, "%s", fd)
 			}
 		}
-		if len(bad) > 0 && p.remove {
-			pending = append(pending, checked{mf, bad})
+		if len(bad) > 0 && p.remove && len(errs) == 0 {
+			wrote, err := remove(k, mf, bad, names[mf.Real])
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if wrote {
+				nRemovedFrom++
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -86,9 +87,8 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		k.Summarize("checked %s: %s forbidden, %s allowed", count(nFiles, "manifest file"), count(nViolations, "object"), count(nAllowed, "object"))
 		return nil
 	}
-	removed, err := removeAll(k, pending, names)
-	k.Summarize("removed %s from %s; %s allowed", count(nViolations, "object"), count(removed, "file"), count(nAllowed, "object"))
-	return err
+	k.Summarize("removed %s from %s; %s allowed", count(nViolations, "object"), count(nRemovedFrom, "file"), count(nAllowed, "object"))
+	return nil
 }
 
 func allowedBy(p *policy, f finding) string {

@@ -51,7 +51,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if err := k.Output.Write(file, data); err != nil {
 		return err
 	}
-	k.Infof(sdk.Location{File: "output/" + file}, "wrote module %q (source %s, %s, %s)", name, src.Source, count(len(args), "argument"), count(len(outs), "output"))
+	k.Changef(sdk.Location{File: "output/" + file}, "wrote module %q (source %s, %s, %s)", name, src.Source, count(len(args), "argument"), count(len(outs), "output"))
 	k.Summarize("generated module %q in %s", name, file)
 	return nil
 }
