@@ -5,7 +5,7 @@ REGISTRY ?= ghcr.io/stagekit
 CONTAINER_TOOL ?= docker
 BASE_IMAGE ?= gcr.io/distroless/static-debian12:nonroot
 PLATFORMS ?= linux/amd64 linux/arm64
-# Where build and demo put the binaries.
+# Where build puts the binaries.
 BIN ?= bin
 
 # stage binary name -> package directory
@@ -56,17 +56,13 @@ FUZZTIME ?= 60s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
-# The fleet-upgrade story, with the stagekit command: each example's Promise change (v1 ->
-# v2) previewed across its requests, as a platform team would before applying it. The stagekit
-# stages run in process; the app Promise's own stage (the SDK example) runs as a binary.
-demo_run = echo '$$ stagekit $(1)' && $(BIN)/stagekit $(1)
+# The fleet stories of examples/, one after another, with the stagekit command: each Promise
+# change (v1 -> v2) previewed across its requests as a platform team would before applying it,
+# each ending in its fleet summary line. Builds into a temporary directory (DEMO_BIN=DIR to
+# keep the binaries there); the checkout is left as it was.
+DEMO_BIN ?=
 demo:
-	@mkdir -p $(BIN)
-	@CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/stagekit ./cmd/stagekit
-	@CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/custom-stage ./examples/custom-stage
-	@$(call demo_run,fleet diff --from examples/vm-fleet/promise.yaml --to examples/vm-fleet/promise-v2.yaml --requests examples/vm-fleet/requests.yaml --skip terraform-apply)
-	@echo
-	@$(call demo_run,fleet diff --from examples/app-replicas/promise.yaml --to examples/app-replicas/promise-v2.yaml --requests examples/app-replicas/requests.yaml --exec registry.example.com/platform/custom-stage:v1=$(BIN)/custom-stage)
+	@GO='$(GO)' DEMO_BIN='$(DEMO_BIN)' ./scripts/demo.sh
 
 # Images for every stage and the stagekit command, every platform (CONTAINER_TOOL=docker|podman, BASE_IMAGE, REGISTRY, VERSION).
 images:

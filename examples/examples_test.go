@@ -212,8 +212,9 @@ func TestRequestsValidateAgainstTheirPromise(t *testing.T) {
 	}
 }
 
-// stories are the fleet stories: each has both versions of its Promise, requests, a README
-// showing the preview command, and stages of its own.
+// stories are the fleet stories that bring stages of their own (vm-fleet and app-replicas, the
+// other two, use stagekit's stages and the SDK example): each has both versions of its Promise,
+// requests, a README, and a cmd/<binary> per stage.
 var stories = []string{"mongodb-fleet", "helm-service", "platform-orchestrator"}
 
 // readmeRelease is the version the repository's README tells users to install.
@@ -230,24 +231,13 @@ func readmeRelease(t *testing.T) string {
 	return string(m[1])
 }
 
+// What each story's README runs and shows (the commands, and what stagekit fleet diff prints) is
+// checked by the goldens of the stagekit command (internal/cli), which run it.
 func TestStoriesHaveWhatAPlatformEngineerNeeds(t *testing.T) {
 	for _, dir := range stories {
 		for _, f := range []string{"promise.yaml", "promise-v2.yaml", "requests.yaml", "README.md"} {
 			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 				t.Errorf("%s: %v", dir, err)
-			}
-		}
-		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
-		if err != nil {
-			continue
-		}
-		for _, want := range []string{
-			"cd examples/" + dir + "\n",
-			"stagekit fleet diff --from promise.yaml --to promise-v2.yaml --requests requests.yaml\n",
-			"<!-- expected output: filled from the golden of `stagekit fleet diff` when the command lands -->",
-		} {
-			if !strings.Contains(string(readme), want) {
-				t.Errorf("%s/README.md lacks %q", dir, want)
 			}
 		}
 		mains, _ := filepath.Glob(filepath.Join(dir, "cmd", "*", "main.go"))

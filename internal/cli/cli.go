@@ -121,15 +121,16 @@ func fail(sys IO, cmd string, err error, usage func(io.Writer)) int {
 
 // runFlags are how containers run, shared by run and fleet diff.
 type runFlags struct {
-	stages, execs, skips, envs []string
-	engine                     string
-	noDryRun                   bool
+	stages, execs, execDirs, skips, envs []string
+	engine                               string
+	noDryRun                             bool
 }
 
 func (r *runFlags) register(f *flags) {
 	f.list("skip", "NAME", "leave out the container NAME (repeatable): a preview leaves out a terraform apply", &r.skips)
 	f.list("stage", "IMAGE=STAGE", "run IMAGE as the stagekit stage STAGE, in process (repeatable)", &r.stages)
 	f.list("exec", "IMAGE=PATH", "run IMAGE as the binary PATH on a temporary KRATIX_DIR (repeatable)", &r.execs)
+	f.list("exec-dir", "PREFIX=DIR", "run each image PREFIX<name> as the binary DIR/<name>, as --exec does (repeatable)", &r.execDirs)
 	f.str("engine", "", "docker|podman", "run any other image with this container engine, as Kratix runs it", &r.engine)
 	f.list("env", "NAME=VALUE", "the value of an env entry that uses valueFrom (repeatable)", &r.envs)
 	f.boolean("no-dry-run", "do not set KRATIX_DRY_RUN=true in resource workflows", &r.noDryRun)
@@ -144,6 +145,9 @@ func (r *runFlags) options(getenv func(string) string) (runners.Options, error) 
 		errs = append(errs, err)
 	}
 	if o.Exec, err = keyValues("exec", r.execs); err != nil {
+		errs = append(errs, err)
+	}
+	if o.ExecDirs, err = keyValues("exec-dir", r.execDirs); err != nil {
 		errs = append(errs, err)
 	}
 	if o.Values, err = keyValues("env", r.envs); err != nil {

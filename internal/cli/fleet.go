@@ -38,12 +38,13 @@ func fleetDiffCommand(args []string, sys IO) int {
 	var rf runFlags
 	var from, to, output, shard string
 	var reqPaths []string
-	var exitCode, quiet bool
+	var exitCode, quiet, stat bool
 	jobs := sys.NumCPU
 	f.str("from", "", "OLD.yaml", "the Promise as it is", &from)
 	f.str("to", "", "NEW.yaml", "the Promise as it will be", &to)
 	f.list("requests", "PATH", "a file or directory of requests, - for stdin (repeatable; arguments count too)", &reqPaths)
 	f.str("output", "o", "FORMAT", "text (default), json or markdown", &output)
+	f.boolean("stat", "one line per file that differs (lines added, removed) instead of its diff; text and markdown", &stat)
 	f.boolean("exit-code", "exit 1 when something changed, 0 when nothing did", &exitCode)
 	f.integer("jobs", "N", "requests run at once (default: the number of CPUs)", &jobs)
 	f.str("shard", "", "I/N", "run only shard I (from 0) of N, by a stable hash of namespace/name; join the JSON reports with fleet merge", &shard)
@@ -65,7 +66,11 @@ func fleetDiffCommand(args []string, sys IO) int {
 	if jobs < 1 {
 		problems = append(problems, fmt.Sprintf("--jobs %d: want at least 1", jobs))
 	}
-	if _, err := fleet.NewWriter(output, sys.Stdout); err != nil {
+	var writerOpts []fleet.WriterOption
+	if stat {
+		writerOpts = append(writerOpts, fleet.Stat())
+	}
+	if _, err := fleet.NewWriter(output, sys.Stdout, writerOpts...); err != nil {
 		problems = append(problems, err.Error())
 	}
 	var sh *fleet.Shard
@@ -117,7 +122,7 @@ func fleetDiffCommand(args []string, sys IO) int {
 	d.Requests = set.Requests
 	selected := d.Selected()
 	buf := bufio.NewWriterSize(sys.Stdout, 64<<10)
-	out, _ := fleet.NewWriter(output, buf)
+	out, _ := fleet.NewWriter(output, buf, writerOpts...)
 	if err := out.Begin(d.Header(), len(selected)); err != nil {
 		return fail(sys, "fleet diff", err, usage)
 	}
@@ -184,7 +189,7 @@ func (p *progress) clear() {
 }
 
 func fleetMergeUsage(w io.Writer, f *flags) {
-	fmt.Fprint(w, `Usage: stagekit fleet merge REPORT.json... [-o text|json|markdown]
+	fmt.Fprint(w, `Usage: stagekit fleet merge REPORT.json... [-o text|json|markdown] [--stat]
 
 Joins the JSON reports of the shards of one fleet diff (--shard I/N, every I of N once) into
 the report one unsharded run prints, in any format.
@@ -200,7 +205,9 @@ Exit codes: 0 merged, 2 a report is missing, unreadable or from another diff.
 func fleetMergeCommand(args []string, sys IO) int {
 	f := newFlags()
 	var output string
+	var stat bool
 	f.str("output", "o", "FORMAT", "text (default), json or markdown", &output)
+	f.boolean("stat", "one line per file that differs (lines added, removed) instead of its diff; text and markdown", &stat)
 	usage := func(w io.Writer) { fleetMergeUsage(w, f) }
 	pos, err := f.parse(args)
 	if err != nil {
@@ -209,7 +216,11 @@ func fleetMergeCommand(args []string, sys IO) int {
 	if len(pos) == 0 {
 		return fail(sys, "fleet merge", usagef("want the JSON reports to merge"), usage)
 	}
-	out, err := fleet.NewWriter(output, sys.Stdout)
+	var writerOpts []fleet.WriterOption
+	if stat {
+		writerOpts = append(writerOpts, fleet.Stat())
+	}
+	out, err := fleet.NewWriter(output, sys.Stdout, writerOpts...)
 	if err != nil {
 		return fail(sys, "fleet merge", usageError{err.Error()}, usage)
 	}

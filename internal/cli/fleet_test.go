@@ -3,42 +3,85 @@ package cli
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stagekit/stagekit/internal/readmetest"
 	"github.com/stagekit/stagekit/sdk/rollout"
 )
 
-// The examples' Promise changes, previewed in every format.
+// story is a fleet story of the examples: a Promise change previewed from the example's
+// directory, as its README runs it (bin is where the README builds the example's stages).
+type story struct {
+	dir     string   // under examples/
+	golden  string   // under testdata/fleet-diff/, without the extension
+	args    []string // after "stagekit fleet diff"
+	sum     string   // the summary line
+	formats []string // the formats pinned by a golden; the README shows the text
+}
+
+var stories = []story{
+	{"vm-fleet", "vm-v1-to-v2", []string{"--from", "promise.yaml", "--to", "promise-v2.yaml", "--requests", "requests.yaml", "--skip", "terraform-apply"},
+		"3 requests: 3 changed, 0 unchanged, 0 failed; 3 files differ", []string{"text", "json", "markdown"}},
+	{"app-replicas", "app-v1-to-v2", []string{"--from", "promise.yaml", "--to", "promise-v2.yaml", "--requests", "requests.yaml",
+		"--exec", "registry.example.com/platform/custom-stage:v1=bin/custom-stage"},
+		"2 requests: 2 changed, 0 unchanged, 0 failed; 4 files differ", []string{"text", "json", "markdown"}},
+	// Two databases upgraded (their resource and their status), the third left alone.
+	{"mongodb-fleet", "mongodb-v1-to-v2", []string{"--from", "promise.yaml", "--to", "promise-v2.yaml", "--requests", "requests.yaml",
+		"--exec-dir", "ghcr.io/stagekit/examples-=bin"},
+		"3 requests: 2 changed, 1 unchanged, 0 failed; 4 files differ", []string{"text"}},
+	// Every request loses the operator's file and nothing else; --stat keeps its 355 removed
+	// lines to one line per request.
+	{"helm-service", "helm-service-v1-to-v2", []string{"--from", "promise.yaml", "--to", "promise-v2.yaml", "--requests", "requests.yaml",
+		"--exec-dir", "ghcr.io/stagekit/examples-=bin", "--stat"},
+		"3 requests: 3 changed, 0 unchanged, 0 failed; 3 files differ", []string{"text"}},
+	// Every team platform gains its namespace's NetworkPolicy, and nothing else.
+	{"platform-orchestrator", "platform-orchestrator-v1-to-v2", []string{"--from", "promise.yaml", "--to", "promise-v2.yaml", "--requests", "requests.yaml",
+		"--exec-dir", "ghcr.io/stagekit/examples-=bin"},
+		"3 requests: 3 changed, 0 unchanged, 0 failed; 3 files differ", []string{"text"}},
+}
+
+// The examples' Promise changes, previewed; each example's README shows the command and its
+// text report as they are.
 func TestFleetDiffOfTheExamples(t *testing.T) {
-	for _, ex := range []struct {
-		name string
-		args []string
-		sum  string
-	}{
-		{"vm-v1-to-v2", []string{"--from", "examples/vm-fleet/promise.yaml", "--to", "examples/vm-fleet/promise-v2.yaml",
-			"--requests", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"},
-			"3 requests: 3 changed, 0 unchanged, 0 failed; 3 files differ"},
-		{"app-v1-to-v2", []string{"--from", "examples/app-replicas/promise.yaml", "--to", "examples/app-replicas/promise-v2.yaml",
-			"--requests", "examples/app-replicas/requests.yaml", execCustomStage()},
-			"2 requests: 2 changed, 0 unchanged, 0 failed; 4 files differ"},
-	} {
-		for _, format := range []struct{ flag, ext string }{{"text", "txt"}, {"json", "json"}, {"markdown", "md"}} {
-			t.Run(ex.name+"/"+format.flag, func(t *testing.T) {
-				res := stagekit(t, "", append([]string{"fleet", "diff", "-o", format.flag}, ex.args...)...)
+	ext := map[string]string{"text": "txt", "json": "json", "markdown": "md"}
+	for _, ex := range stories {
+		dir := filepath.Join("examples", ex.dir)
+		args := append([]string{"fleet", "diff"}, withBin(ex.args)...)
+		for _, format := range ex.formats {
+			t.Run(ex.golden+"/"+format, func(t *testing.T) {
+				res := stagekitIn(t, dir, "", append(args, "-o", format)...)
 				if res.code != ExitOK || res.stderr != "" {
 					t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
 				}
-				if format.flag != "json" && !strings.Contains(res.stdout, ex.sum) {
+				if format != "json" && !strings.Contains(res.stdout, "\n"+ex.sum+"\n") {
 					t.Errorf("no summary %q in:\n%s", ex.sum, res.stdout)
 				}
-				golden(t, filepath.Join("fleet-diff", ex.name+"."+format.ext), res.stdout)
+				name := filepath.Join("fleet-diff", ex.golden+"."+ext[format])
+				golden(t, name, res.stdout)
+				if format != "text" {
+					return
+				}
+				readme := filepath.Join(repoRoot, dir, "README.md")
+				readmetest.Shows(t, readme, "internal/cli/testdata/"+filepath.ToSlash(name), res.stdout)
+				data, err := os.ReadFile(readme)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range []string{"cd " + filepath.ToSlash(dir) + "\n", "stagekit fleet diff " + strings.Join(ex.args, " ") + "\n"} {
+					if !strings.Contains(string(data), want) {
+						t.Errorf("%s does not show the command %q", readme, want)
+					}
+				}
 			})
 		}
-		t.Run(ex.name+"/exit-code", func(t *testing.T) {
-			if res := stagekit(t, "", append([]string{"fleet", "diff", "--exit-code"}, ex.args...)...); res.code != ExitChanged {
+		t.Run(ex.golden+"/exit-code", func(t *testing.T) {
+			if res := stagekitIn(t, dir, "", append(args, "--exit-code")...); res.code != ExitChanged {
 				t.Errorf("--exit-code with changes: exit %d, want %d", res.code, ExitChanged)
 			}
 		})
@@ -50,6 +93,62 @@ func TestFleetDiffOfTheExamples(t *testing.T) {
 			t.Errorf("exit %d:\n%s%s", res.code, res.stdout, res.stderr)
 		}
 	})
+}
+
+// A story's README builds, with its `go build -o bin/ ...` line, every binary its commands run
+// from bin: the app's stage (--exec IMAGE=bin/<binary>), or each image
+// ghcr.io/stagekit/examples-<binary> its Promises name (--exec-dir ghcr.io/stagekit/examples-=bin).
+func TestStoriesBuildWhatTheyRun(t *testing.T) {
+	image := regexp.MustCompile(`image: ghcr\.io/stagekit/examples-([^:\s]+)`)
+	for _, ex := range stories {
+		dir := filepath.Join(repoRoot, "examples", ex.dir)
+		need := map[string]bool{}
+		for _, a := range ex.args {
+			if _, bin, ok := strings.Cut(a, "=bin/"); ok {
+				need[bin] = true
+			}
+			if a == "ghcr.io/stagekit/examples-=bin" {
+				for _, p := range []string{"promise.yaml", "promise-v2.yaml"} {
+					data, err := os.ReadFile(filepath.Join(dir, p))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range image.FindAllStringSubmatch(string(data), -1) {
+						need[m[1]] = true
+					}
+				}
+			}
+		}
+		if len(need) == 0 {
+			continue
+		}
+		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^go build -o bin/ (.+)$`).FindSubmatch(readme)
+		if m == nil {
+			t.Errorf("examples/%s/README.md has no `go build -o bin/ ...` line, and its commands run binaries from bin", ex.dir)
+			continue
+		}
+		list := exec.Command("go", append([]string{"list", "-f", "{{.Name}} {{.ImportPath}}"}, strings.Fields(string(m[1]))...)...)
+		list.Dir = dir
+		out, err := list.CombinedOutput()
+		if err != nil {
+			t.Fatalf("examples/%s: go list %s: %v\n%s", ex.dir, m[1], err, out)
+		}
+		built := map[string]bool{}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if name, pkg, _ := strings.Cut(l, " "); name == "main" {
+				built[path.Base(pkg)] = true
+			}
+		}
+		for bin := range need {
+			if !built[bin] {
+				t.Errorf("examples/%s/README.md: go build -o bin/ %s does not build %s, which its commands run", ex.dir, m[1], bin)
+			}
+		}
+	}
 }
 
 // N shards, merged, print exactly what one unsharded run prints, in every format.

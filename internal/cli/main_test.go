@@ -16,8 +16,11 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files (and skip the tests that use them)")
 
 var (
-	pkgDir      string // this package's directory, where testdata lives
-	repoRoot    string
+	pkgDir   string // this package's directory, where testdata lives
+	repoRoot string
+	// exampleBin holds the examples' own stages, built: custom-stage (the SDK example) and each
+	// story's cmd/<binary>, as `go build -o bin/ ./cmd/...` builds them.
+	exampleBin  string
 	customStage string // the SDK example stage, built for --exec
 )
 
@@ -28,19 +31,18 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	repoRoot = filepath.Join(pkgDir, "..", "..")
-	bin, err := os.MkdirTemp("", "stagekit-cli-test-")
-	if err != nil {
+	if exampleBin, err = os.MkdirTemp("", "stagekit-cli-test-"); err != nil {
 		panic(err)
 	}
-	customStage = filepath.Join(bin, "custom-stage")
-	build := exec.Command("go", "build", "-o", customStage, "./examples/custom-stage")
+	customStage = filepath.Join(exampleBin, "custom-stage")
+	build := exec.Command("go", "build", "-o", exampleBin+string(filepath.Separator), "./examples/custom-stage", "./examples/.../cmd/...")
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building examples/custom-stage: %v\n%s", err, out)
+		fmt.Fprintf(os.Stderr, "building the examples' stages: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()
-	_ = os.RemoveAll(bin)
+	_ = os.RemoveAll(exampleBin)
 	os.Exit(code)
 }
 
@@ -52,11 +54,34 @@ type result struct {
 // stagekit runs the command in process from the repository root, as the README's commands run.
 func stagekit(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	t.Chdir(repoRoot)
+	return stagekitIn(t, "", stdin, args...)
+}
+
+// stagekitIn runs the command in process from dir, relative to the repository root (an
+// example's directory, as its README runs it).
+func stagekitIn(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	t.Chdir(filepath.Join(repoRoot, dir))
 	var out, errb bytes.Buffer
 	code := Main(args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: os.Getenv, NumCPU: 2})
 	return result{out.String(), errb.String(), code}
 }
+
+// A README builds the examples' stages into bin (go build -o bin/ ./cmd/...) and names them
+// there: --exec IMAGE=bin/<binary>, --exec-dir PREFIX=bin. The tests build them into
+// exampleBin; withBin and shownAsBin translate between the two.
+func withBin(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.HasSuffix(a, "=bin") || strings.Contains(a, "=bin/") {
+			a = strings.Replace(a, "=bin", "="+exampleBin, 1)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func shownAsBin(s string) string { return strings.ReplaceAll(s, exampleBin, "bin") }
 
 // golden compares got with testdata/<name>; -update rewrites it and skips.
 func golden(t *testing.T, name, got string) {

@@ -7,43 +7,95 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stagekit/stagekit/internal/readmetest"
 )
 
-// Every example Promise runs with every request file of its example.
+// Every example Promise runs with every request file of its example; the runs a story's
+// README shows are pinned by goldens, from the example's directory.
 func TestRunEveryExample(t *testing.T) {
+	const execDir, examples = "--exec-dir", "ghcr.io/stagekit/examples-=bin"
 	for _, tc := range []struct {
 		name     string
 		args     []string
-		requests int  // requests run (each ends with a result line)
-		golden   bool // short enough to pin whole
+		requests int    // requests run (each ends with a result line)
+		golden   bool   // short enough to pin whole
+		dir      string // where it runs, and whose README.md shows it; "": the repository root
 	}{
-		{"vm-v1", []string{"examples/vm-fleet/promise.yaml", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"}, 3, true},
-		{"vm-v2", []string{"examples/vm-fleet/promise-v2.yaml", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"}, 3, true},
-		{"vm-v1-fleet", []string{"examples/vm-fleet/promise.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false},
-		{"vm-v2-fleet", []string{"examples/vm-fleet/promise-v2.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false},
-		{"vm-wave-1-fleet", []string{"examples/vm-fleet/waves/wave-1.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false},
-		{"vm-wave-2-fleet", []string{"examples/vm-fleet/waves/wave-2.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false},
-		{"app-v1", []string{"examples/app-replicas/promise.yaml", "examples/app-replicas/request.yaml", execCustomStage()}, 1, true},
-		{"app-v1-requests", []string{"examples/app-replicas/promise.yaml", "examples/app-replicas/requests.yaml", execCustomStage()}, 2, false},
-		{"app-v2", []string{"examples/app-replicas/promise-v2.yaml", "examples/app-replicas/request.yaml", execCustomStage()}, 1, true},
-		{"app-v2-requests", []string{"examples/app-replicas/promise-v2.yaml", "examples/app-replicas/requests.yaml", execCustomStage()}, 2, false},
+		{"vm-v1", []string{"examples/vm-fleet/promise.yaml", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"}, 3, true, ""},
+		{"vm-v2", []string{"examples/vm-fleet/promise-v2.yaml", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"}, 3, true, ""},
+		{"vm-v1-fleet", []string{"examples/vm-fleet/promise.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false, ""},
+		{"vm-v2-fleet", []string{"examples/vm-fleet/promise-v2.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false, ""},
+		{"vm-wave-1-fleet", []string{"examples/vm-fleet/waves/wave-1.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false, ""},
+		{"vm-wave-2-fleet", []string{"examples/vm-fleet/waves/wave-2.yaml", "examples/vm-fleet/requests-fleet.yaml", "--skip", "terraform-apply"}, 20, false, ""},
+		{"app-v1", []string{"examples/app-replicas/promise.yaml", "examples/app-replicas/request.yaml", execCustomStage()}, 1, true, ""},
+		{"app-v1-requests", []string{"examples/app-replicas/promise.yaml", "examples/app-replicas/requests.yaml", execCustomStage()}, 2, false, ""},
+		{"app-v2", []string{"examples/app-replicas/promise-v2.yaml", "examples/app-replicas/request.yaml", execCustomStage()}, 1, true, ""},
+		{"app-v2-requests", []string{"examples/app-replicas/promise-v2.yaml", "examples/app-replicas/requests.yaml", execCustomStage()}, 2, false, ""},
 		{"custom-stage", []string{"examples/custom-stage/promise.yaml", "examples/custom-stage/request.yaml",
-			"--exec", "registry.example.com/platform/custom-stage:v1=" + customStage}, 1, true},
+			"--exec", "registry.example.com/platform/custom-stage:v1=" + customStage}, 1, true, ""},
 		{"custom-stage-testdata", []string{"examples/custom-stage/promise.yaml", "examples/custom-stage/testdata/request.yaml",
-			"--exec", "registry.example.com/platform/custom-stage:v1=" + customStage}, 1, false},
+			"--exec", "registry.example.com/platform/custom-stage:v1=" + customStage}, 1, false, ""},
+		{"mongodb-v1", []string{"examples/mongodb-fleet/promise.yaml", "examples/mongodb-fleet/requests.yaml", execDir, examples}, 3, false, ""},
+		{"mongodb-v2", []string{"examples/mongodb-fleet/promise-v2.yaml", "examples/mongodb-fleet/requests.yaml", execDir, examples}, 3, false, ""},
+		{"helm-service-v1", []string{"examples/helm-service/promise.yaml", "examples/helm-service/requests.yaml", execDir, examples}, 3, false, ""},
+		{"helm-service-v2", []string{"examples/helm-service/promise-v2.yaml", "examples/helm-service/requests.yaml", execDir, examples}, 3, false, ""},
+		// The story's lesson: v2's own workflow ships the operator and its CRDs, once.
+		{"helm-service-v2-promise-configure", []string{"promise-v2.yaml", "--workflow", "promise.configure", execDir, examples}, 1, true, "examples/helm-service"},
+		// The compound Promise: the sub-requests go to the platform/ directory's destinations.
+		{"platform-orchestrator-v1", []string{"promise.yaml", "request.yaml", execDir, examples}, 1, true, "examples/platform-orchestrator"},
+		{"platform-orchestrator-v1-requests", []string{"examples/platform-orchestrator/promise.yaml", "examples/platform-orchestrator/requests.yaml", execDir, examples}, 3, false, ""},
+		{"platform-orchestrator-v2-requests", []string{"examples/platform-orchestrator/promise-v2.yaml", "examples/platform-orchestrator/requests.yaml", execDir, examples}, 3, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := stagekit(t, "", append([]string{"run"}, tc.args...)...)
+			res := stagekitIn(t, tc.dir, "", append([]string{"run"}, withBin(tc.args)...)...)
 			if res.code != ExitOK || res.stderr != "" {
 				t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 			}
 			if got := strings.Count(res.stdout, "\nresult: 1 pipeline ran\n"); got != tc.requests {
 				t.Errorf("%d requests ran their pipeline, want %d:\n%s", got, tc.requests, res.stdout)
 			}
-			if tc.golden {
-				golden(t, filepath.Join("run", tc.name+".txt"), strings.ReplaceAll(res.stdout, customStage, "$CUSTOM_STAGE"))
+			if !tc.golden {
+				return
+			}
+			out := shownAsBin(strings.ReplaceAll(res.stdout, customStage, "$CUSTOM_STAGE"))
+			name := filepath.Join("run", tc.name+".txt")
+			golden(t, name, out)
+			if tc.dir != "" {
+				readme := filepath.Join(repoRoot, tc.dir, "README.md")
+				readmetest.Shows(t, readme, "internal/cli/testdata/"+filepath.ToSlash(name), out)
+				data, err := os.ReadFile(readme)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cmd := "stagekit run " + strings.Join(tc.args, " ") + "\n"; !strings.Contains(string(data), cmd) {
+					t.Errorf("%s does not show the command %q", readme, cmd)
+				}
 			}
 		})
+	}
+}
+
+// A promise workflow runs with KRATIX_OBJECT_NAMESPACE set and empty, as Kratix sets it: a
+// stage defaulting a setting to $(KRATIX_OBJECT_NAMESPACE) gets "", not the reference. The
+// helm-service Promise without its namespacer's NAMESPACE shows it.
+func TestPromiseWorkflowsHaveAnEmptyObjectNamespace(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "examples", "helm-service", "promise-v2.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	namespace := "                  - name: NAMESPACE\n                    value: cnpg-system\n"
+	if !strings.Contains(string(data), namespace) {
+		t.Fatalf("examples/helm-service/promise-v2.yaml no longer sets the namespacer's NAMESPACE as this test expects")
+	}
+	promise := filepath.Join(t.TempDir(), "promise.yaml")
+	if err := os.WriteFile(promise, []byte(strings.Replace(string(data), namespace, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := stagekit(t, "", "run", promise, "--workflow", "promise.configure", "--exec-dir", "ghcr.io/stagekit/examples-="+exampleBin)
+	want := `ERROR namespacer: NAMESPACE: "" is not a namespace name`
+	if res.code != ExitChanged || !strings.Contains(res.stdout, want) {
+		t.Errorf("exit %d, want 1 and %q:\n%s%s", res.code, want, res.stdout, res.stderr)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,14 +73,15 @@ func TestCLIImage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	args := []string{"fleet", "diff", "--from", "examples/vm-fleet/promise.yaml", "--to", "examples/vm-fleet/promise-v2.yaml",
-		"--requests", "examples/vm-fleet/requests.yaml", "--skip", "terraform-apply"}
+	// From the example's directory, as its README and internal/cli's golden run it.
+	args := []string{"fleet", "diff", "--from", "promise.yaml", "--to", "promise-v2.yaml",
+		"--requests", "requests.yaml", "--skip", "terraform-apply"}
 	bwrap := append([]string{
 		"--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
 		"--uid", "65532", "--gid", "65532",
 		"--ro-bind", rootfs, "/",
 		"--ro-bind", filepath.Join(root, "examples"), "/work/examples",
-		"--dev", "/dev", "--proc", "/proc", "--clearenv", "--chdir", c.WorkingDir,
+		"--dev", "/dev", "--proc", "/proc", "--clearenv", "--chdir", path.Join(c.WorkingDir, "examples", "vm-fleet"),
 	}, append(c.Entrypoint, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "bwrap", bwrap...)

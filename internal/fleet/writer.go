@@ -18,15 +18,33 @@ type Writer interface {
 // Formats are the report formats of -o.
 var Formats = []string{"text", "json", "markdown"}
 
+// A WriterOption changes what a writer prints.
+type WriterOption func(*writerOptions)
+
+type writerOptions struct{ stat bool }
+
+// Stat prints each file that differs as one line, how it changed and how many lines it adds
+// and removes, instead of its diff: a Promise change that removes a whole file from every
+// request (the operator moved to the Promise's own workflow) reads in a line per request. Text
+// and Markdown only: the JSON report always carries every diff.
+func Stat() WriterOption { return func(o *writerOptions) { o.stat = true } }
+
 // NewWriter makes the writer of a format.
-func NewWriter(format string, w io.Writer) (Writer, error) {
+func NewWriter(format string, w io.Writer, opts ...WriterOption) (Writer, error) {
+	var o writerOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	switch format {
 	case "text", "":
-		return &textWriter{w: w}, nil
+		return &textWriter{w: w, stat: o.stat}, nil
 	case "json":
+		if o.stat {
+			return nil, fmt.Errorf("--stat shortens the text and markdown reports: -o json always carries every diff")
+		}
 		return &jsonWriter{w: w}, nil
 	case "markdown", "md":
-		return &markdownWriter{w: w}, nil
+		return &markdownWriter{w: w, stat: o.stat}, nil
 	}
 	return nil, fmt.Errorf("-o %s: want one of %s", format, strings.Join(Formats, ", "))
 }
@@ -71,8 +89,9 @@ func sideName(side string, h Report) string {
 // --- text ---
 
 type textWriter struct {
-	w io.Writer
-	h Report
+	w    io.Writer
+	h    Report
+	stat bool // one line per file (Stat)
 	// listing is set while printing a run of unchanged requests, one line each.
 	listing bool
 }
@@ -122,11 +141,60 @@ func (t *textWriter) Request(r RequestReport) error {
 	default:
 		fmt.Fprintf(&b, "~ %s: changed (%s)\n", r.ID(), plural(len(r.Files), "file"))
 		for _, f := range r.Files {
-			writeFileDiff(&b, f)
+			writeFile(&b, f, t.stat)
 		}
 	}
 	_, err := io.WriteString(t.w, b.String())
 	return err
+}
+
+// writeFile prints a file that differs: its diff, or with stat one line.
+func writeFile(b *strings.Builder, f FileDiff, stat bool) {
+	if stat {
+		writeFileStat(b, f)
+	} else {
+		writeFileDiff(b, f)
+	}
+}
+
+// writeFileStat prints a file that differs as one line, "  - pipeline/output/operator.yaml:
+// removed (-355)", then the keys of its Secrets, which carry no value.
+func writeFileStat(b *strings.Builder, f FileDiff) {
+	what := f.Withheld
+	if what == "" {
+		added, removed := changedLines(f.Diff)
+		switch f.Change {
+		case "added":
+			what = fmt.Sprintf("+%d", added)
+		case "removed":
+			what = fmt.Sprintf("-%d", removed)
+		default:
+			what = fmt.Sprintf("+%d -%d", added, removed)
+		}
+	}
+	fmt.Fprintf(b, "  %s %s: %s (%s)\n", mark(f.Change), f.Path, f.Change, what)
+	for _, s := range f.Secrets {
+		fmt.Fprintf(b, "    %s: %s\n", s.Object, keyChanges(s.Keys))
+	}
+}
+
+// changedLines counts the lines a unified diff adds and removes: the lines of its hunks that
+// start with + or -, the --- and +++ header before the first hunk left out (a removed line
+// "-- x" reads "--- x" inside a hunk, and counts).
+func changedLines(diff string) (added, removed int) {
+	inHunk := false
+	for _, l := range strings.Split(diff, "\n") {
+		switch {
+		case strings.HasPrefix(l, "@@"):
+			inHunk = true
+		case !inHunk:
+		case strings.HasPrefix(l, "+"):
+			added++
+		case strings.HasPrefix(l, "-"):
+			removed++
+		}
+	}
+	return added, removed
 }
 
 func writeFileDiff(b *strings.Builder, f FileDiff) {
@@ -248,6 +316,7 @@ const CommentLimit = 60000
 
 type markdownWriter struct {
 	w        io.Writer
+	stat     bool // one line per file (Stat)
 	h        Report
 	total    int
 	details  strings.Builder
@@ -293,10 +362,14 @@ func (m *markdownWriter) Request(r RequestReport) error {
 		fmt.Fprintf(&d, "<details><summary><code>%s</code>: changed (%s)</summary>\n\n", r.ID(), plural(len(r.Files), "file"))
 		var body strings.Builder
 		for _, f := range r.Files {
-			writeFileDiff(&body, f)
+			writeFile(&body, f, m.stat)
+		}
+		lang := "diff"
+		if m.stat {
+			lang = "text"
 		}
 		fence := fenceFor(body.String())
-		fmt.Fprintf(&d, "%sdiff\n%s%s\n\n", fence, body.String(), fence)
+		fmt.Fprintf(&d, "%s%s\n%s%s\n\n", fence, lang, body.String(), fence)
 	}
 	d.WriteString("</details>\n\n")
 	if m.details.Len()+d.Len() > CommentLimit || m.omitted > 0 {

@@ -165,3 +165,50 @@ func TestMerge(t *testing.T) {
 		}
 	}
 }
+
+// With Stat, each file that differs is one line: how it changed and the lines it adds and
+// removes, Secret keys still listed (never values), a withheld file still saying why.
+func TestStat(t *testing.T) {
+	rep := sample()
+	rep.Requests[0].Files = append(rep.Requests[0].Files,
+		FileDiff{Path: "p/output/operator.yaml", Change: "removed",
+			Diff: "--- a/p/output/operator.yaml\n+++ /dev/null\n@@ -1,3 +0,0 @@\n----\n--- a\n-kind: Namespace\n"},
+		FileDiff{Path: "p/output/policy.yaml", Change: "added", Diff: "--- /dev/null\n+++ b/p/output/policy.yaml\n@@ -0,0 +1,2 @@\n++++\n+kind: NetworkPolicy\n"},
+		FileDiff{Path: "p/output/db.yaml", Change: "modified", Diff: "--- a/p/output/db.yaml (Secret values withheld)\n+++ b/p/output/db.yaml (Secret values withheld)\n@@ -1 +1 @@\n-x\n+y\n",
+			Secrets: []SecretDiff{{Object: "Secret a/db (document 1)", Keys: []KeyChange{{"data.password", "changed"}}}}},
+		FileDiff{Path: "p/output/broken.yaml", Change: "modified", Withheld: "b/p/output/broken.yaml:3: mapping values are not allowed here: not shown, it may hold a Secret"})
+	var text bytes.Buffer
+	w, err := NewWriter("text", &text, Stat())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(w, rep); err != nil {
+		t.Fatal(err)
+	}
+	want := `~ a/x: changed (5 files)
+  ~ p/output/x.tf: modified (+1 -1)
+  - p/output/operator.yaml: removed (-3)
+  + p/output/policy.yaml: added (+2)
+  ~ p/output/db.yaml: modified (+1 -1)
+    Secret a/db (document 1): data.password changed
+  ~ p/output/broken.yaml: modified (b/p/output/broken.yaml:3: mapping values are not allowed here: not shown, it may hold a Secret)
+
+= a/y: unchanged
+`
+	if !strings.Contains(text.String(), want) {
+		t.Errorf("text with Stat lacks:\n%s\ngot:\n%s", want, text.String())
+	}
+	var md bytes.Buffer
+	if w, err = NewWriter("markdown", &md, Stat()); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(w, rep); err != nil {
+		t.Fatal(err)
+	}
+	if want := "```text\n  ~ p/output/x.tf: modified (+1 -1)\n  - p/output/operator.yaml: removed (-3)\n"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown with Stat lacks %q:\n%s", want, md.String())
+	}
+	if _, err := NewWriter("json", &md, Stat()); err == nil || !strings.Contains(err.Error(), "-o json always carries every diff") {
+		t.Errorf("JSON with Stat: %v, want an error", err)
+	}
+}

@@ -210,10 +210,11 @@ func TestPromiseWorkflow(t *testing.T) {
 	for _, e := range seen[0].Env {
 		env[e.Name] = e.Value
 	}
+	// Set, and empty: a Promise has no namespace, and $(KRATIX_OBJECT_NAMESPACE) expands to "".
 	for k, v := range map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_OBJECT_KIND": "Promise", "KRATIX_OBJECT_NAMESPACE": "",
 		"KRATIX_CRD_PLURAL": "promises", "KRATIX_CLUSTER_SCOPED": "true"} {
-		if env[k] != v {
-			t.Errorf("%s=%q, want %q", k, env[k], v)
+		if got, set := env[k]; !set || got != v {
+			t.Errorf("%s=%q (set: %v), want %q", k, got, set, v)
 		}
 	}
 	if _, ok := env["KRATIX_DRY_RUN"]; ok {

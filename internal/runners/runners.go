@@ -3,7 +3,9 @@
 //   - stagekit's own stage images (<registry>/stagekit/<stage>:<tag>, or any image mapped with
 //     --stage IMAGE=STAGE) run in process on the pod's in-memory files: no engine, no disk;
 //   - an image mapped with --exec IMAGE=PATH runs that binary on a temporary kratix directory
-//     given as KRATIX_DIR, the way `kpt fn eval --exec` runs a function;
+//     given as KRATIX_DIR, the way `kpt fn eval --exec` runs a function; --exec-dir PREFIX=DIR
+//     maps every image PREFIX<name> to the binary DIR/<name> at once (the binaries
+//     `go build -o DIR/ ./cmd/...` writes);
 //   - any other image runs with a container engine (--engine docker|podman), as Kratix runs it;
 //   - a container named with --skip is left out, and every report says so.
 package runners
@@ -61,8 +63,11 @@ const Entrypoint = "/stage"
 type Options struct {
 	Stages map[string]string // image -> stage name (--stage)
 	Exec   map[string]string // image -> binary (--exec)
-	Engine *engine.Engine    // --engine; nil: none
-	Skip   map[string]bool   // container names (--skip)
+	// ExecDirs are repository prefixes -> directories of binaries (--exec-dir): an image
+	// PREFIX<name>[:tag] runs as DIR/<name>.
+	ExecDirs map[string]string
+	Engine   *engine.Engine  // --engine; nil: none
+	Skip     map[string]bool // container names (--skip)
 	// Values are the --env values, for env entries that use valueFrom.
 	Values map[string]string
 }
@@ -88,16 +93,16 @@ func (o Options) Resolve(c promise.Container) (pod.Runner, string, error) {
 	if len(problems) > 0 {
 		return nil, "", fmt.Errorf("container %s (%s): %s; or leave it out with --skip %s", c.Name, c.Image, strings.Join(problems, "; "), c.Name)
 	}
-	if bin, ok := lookup(o.Exec, c.Image); ok {
+	if bin, flag, ok := o.binaryOf(c.Image); ok {
 		if len(c.Command) > 0 {
-			return nil, "", fmt.Errorf("container %s (%s) sets command %q, which replaces the image's entrypoint: --exec runs %s with the container's args only; run the image with --engine, or --skip %s", c.Name, c.Image, c.Command, bin, c.Name)
+			return nil, "", fmt.Errorf("container %s (%s) sets command %q, which replaces the image's entrypoint: %s runs %s with the container's args only; run the image with --engine, or --skip %s", c.Name, c.Image, c.Command, flag, bin, c.Name)
 		}
 		abs, err := filepath.Abs(bin)
 		if err != nil {
 			return nil, "", err
 		}
 		if fi, err := os.Stat(abs); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-			return nil, "", fmt.Errorf("--exec %s=%s: not an executable file", c.Image, bin)
+			return nil, "", fmt.Errorf("%s: image %s runs as %s: not an executable file", flag, c.Image, bin)
 		}
 		return execRunner{path: abs, shown: bin}, "", nil
 	}
@@ -116,6 +121,31 @@ func (o Options) Resolve(c promise.Container) (pod.Runner, string, error) {
 	}
 	return nil, "", fmt.Errorf("container %s (%s) is not a stagekit stage: run it with --engine docker|podman, map the image to a binary with --exec %s=PATH or to a stage with --stage %s=STAGE, or leave it out with --skip %s",
 		c.Name, c.Image, c.Image, c.Image, c.Name)
+}
+
+// binaryOf finds the binary an image runs as, and the flag that says so: --exec first (the
+// reference, then its repository), then the longest --exec-dir prefix of its repository whose
+// rest is a file name.
+func (o Options) binaryOf(image string) (bin, flag string, ok bool) {
+	if bin, ok := o.Exec[image]; ok {
+		return bin, "--exec " + image + "=" + bin, true
+	}
+	repo := repository(image)
+	if bin, ok := o.Exec[repo]; ok {
+		return bin, "--exec " + repo + "=" + bin, true
+	}
+	best := ""
+	for prefix := range o.ExecDirs {
+		name, found := strings.CutPrefix(repo, prefix)
+		if found && name != "" && !strings.Contains(name, "/") && len(prefix) >= len(best) {
+			best = prefix
+		}
+	}
+	if best == "" {
+		return "", "", false
+	}
+	dir := o.ExecDirs[best]
+	return filepath.Join(dir, strings.TrimPrefix(repo, best)), "--exec-dir " + best + "=" + dir, true
 }
 
 // stageOf finds the stage an image runs: --stage first, then stagekit's own image names.

@@ -1,17 +1,21 @@
 package runners
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stagekit/stagekit/internal/engine"
+	"github.com/stagekit/stagekit/internal/pod"
 	"github.com/stagekit/stagekit/internal/promise"
+	"github.com/stagekit/stagekit/sdk/fsys"
 )
 
 func TestResolve(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "stage")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "stage")
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +45,21 @@ func TestResolve(t *testing.T) {
 			promise.Container{Name: "t", Image: "ghcr.io/stagekit/enforce-tags:v1"}, "exec " + bin, "", ""},
 		{"--exec needs an executable", Options{Exec: map[string]string{"acme/stage:1": filepath.Dir(bin)}},
 			promise.Container{Name: "t", Image: "acme/stage:1"}, "", "", "not an executable file"},
+		{"--exec-dir runs an image PREFIX<name> as DIR/<name>, whatever its tag", Options{ExecDirs: map[string]string{"ghcr.io/acme/examples-": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-stage:v0.2.0"}, "exec " + bin, "", ""},
+		{"--exec-dir: the longest prefix wins", Options{ExecDirs: map[string]string{"ghcr.io/acme/": "/nowhere", "ghcr.io/acme/examples-": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-stage@sha256:abc"}, "exec " + bin, "", ""},
+		{"--exec wins over --exec-dir", Options{Exec: map[string]string{"ghcr.io/acme/examples-stage": bin}, ExecDirs: map[string]string{"ghcr.io/acme/examples-": "/nowhere"}},
+			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-stage:v1"}, "exec " + bin, "", ""},
+		{"--exec-dir wins over a stagekit image name, as --exec does", Options{ExecDirs: map[string]string{"ghcr.io/stagekit/": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/stagekit/stage:v1"}, "exec " + bin, "", ""},
+		{"--exec-dir maps a name, not a path below the prefix", Options{ExecDirs: map[string]string{"ghcr.io/": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/stagekit/enforce-tags:v1"}, "in process", "", ""},
+		{"--exec-dir needs the binary, and says which flag wanted it", Options{ExecDirs: map[string]string{"ghcr.io/acme/examples-": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-missing:v1"}, "", "",
+			"--exec-dir ghcr.io/acme/examples-=" + dir + ": image ghcr.io/acme/examples-missing:v1 runs as " + filepath.Join(dir, "missing") + ": not an executable file"},
+		{"--exec-dir keeps a container's command out, as --exec does", Options{ExecDirs: map[string]string{"ghcr.io/acme/examples-": dir}},
+			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-stage:v1", Command: []string{"/bin/sh"}}, "", "", "--exec-dir ghcr.io/acme/examples-=" + dir + " runs " + bin},
 		{"any other image runs with the engine", Options{Engine: docker}, promise.Container{Name: "t", Image: "busybox"}, "docker", "", ""},
 		{"without one it cannot run, and the error says which flags would", Options{}, promise.Container{Name: "apply", Image: "hashicorp/terraform:1.8.3"},
 			"", "", "--engine docker|podman, map the image to a binary with --exec hashicorp/terraform:1.8.3=PATH or to a stage with --stage hashicorp/terraform:1.8.3=STAGE, or leave it out with --skip apply"},
@@ -85,5 +104,29 @@ func TestFindEngine(t *testing.T) {
 	}
 	if _, err := engine.Find("nerdctl", look); err == nil {
 		t.Errorf("Find(nerdctl): want an error")
+	}
+}
+
+// A variable set to the empty string reaches the binary set, not unset: in a promise workflow
+// KRATIX_OBJECT_NAMESPACE is "" and $(KRATIX_OBJECT_NAMESPACE) must expand to "", as in a pod.
+func TestExecKeepsEmptyVariablesSet(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "stage")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"namespace ${KRATIX_OBJECT_NAMESPACE-unset}|${UNSET_VARIABLE-unset}\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := fsys.NewMem()
+	for _, d := range []string{"input", "output", "metadata"} {
+		if err := files.MkdirAll(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var log strings.Builder
+	code, err := execRunner{path: script, shown: script}.Run(context.Background(),
+		pod.Container{Name: "t", Env: []pod.EnvVar{{Name: "KRATIX_OBJECT_NAMESPACE", Value: ""}}}, files, &log)
+	if err != nil || code != 0 {
+		t.Fatalf("exit %d, %v: %s", code, err, log.String())
+	}
+	if got, want := log.String(), "namespace |unset\n"; got != want {
+		t.Errorf("the binary saw %q, want %q", got, want)
 	}
 }

@@ -1,14 +1,14 @@
 // Package pipelinetest runs an example Promise's own workflows in memory, the way Kratix runs
-// them, so that the examples' tests check the Promise files themselves: every container of the
-// workflow, in order, with its env, each image resolved to a stage (stagekit's and the
-// example's). It is the in-memory preview the examples' tests pin until `stagekit fleet diff`
-// has goldens of its own; it knows only what the examples need (configure workflows, env values,
-// one pod per pipeline).
+// them, so that the examples' tests check what the Promise files make of a request, object by
+// object: every container of the workflow, in order, with its env, each image resolved to a
+// stage (stagekit's and the example's), a stage of the test's own slipped in where a test needs
+// one. It knows only what those checks need (configure workflows, env values, one pod per
+// pipeline); what a Promise change does to the fleet is pinned by the goldens of `stagekit fleet
+// diff` (internal/cli), which the examples' READMEs show.
 package pipelinetest
 
 import (
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
@@ -104,18 +104,6 @@ func (p *Promise) Containers(t testing.TB, workflow string) []Container {
 		}
 	}
 	return out
-}
-
-// Container finds a container of a workflow by name; the test fails when there is none.
-func (p *Promise) Container(t testing.TB, workflow, name string) Container {
-	t.Helper()
-	for _, c := range p.Containers(t, workflow) {
-		if c.Name == name {
-			return c
-		}
-	}
-	t.Fatalf("%s: no container %s in the %s workflow", p.File, name, workflow)
-	return Container{}
 }
 
 // Pod runs a configure workflow of the Promise: each pipeline in a fresh pod on the same input,
@@ -244,68 +232,5 @@ func Requests(t testing.TB, file string) []string {
 	if len(out) == 0 {
 		t.Fatalf("%s holds no request", file)
 	}
-	return out
-}
-
-// Row is one request of a fleet preview: its name and what the change does to it.
-type Row struct {
-	Request string // namespace/name
-	Changed []string
-}
-
-// Fleet runs every request through the resource workflow of two versions of a Promise and
-// lists, per request, the files (output and metadata) that differ. A run that fails fails the
-// test with its logs.
-func Fleet(t testing.TB, from, to *Promise, requests []string, images map[string]stagetest.Runner) []Row {
-	t.Helper()
-	var rows []Row
-	for _, req := range requests {
-		obj, err := sdk.ParseObject([]byte(req), sdk.Env{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		before := files(t, from.Pod(t, "resource", req, images))
-		after := files(t, to.Pod(t, "resource", req, images))
-		row := Row{Request: obj.Namespace() + "/" + obj.Name()}
-		for _, name := range union(before, after) {
-			if before[name] != after[name] {
-				row.Changed = append(row.Changed, name)
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-// files are the output and metadata files of the pods, by name; the test fails on a failed
-// pod.
-func files(t testing.TB, pods []*stagetest.Result) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, p := range pods {
-		if p.ExitCode != 0 {
-			t.Fatalf("pipeline failed, exit %d:\n%s", p.ExitCode, p.Logs)
-		}
-		for _, area := range []string{"output", "metadata"} {
-			for name, data := range p.Files(area) {
-				out[area+"/"+name] = data
-			}
-		}
-	}
-	return out
-}
-
-func union(a, b map[string]string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range []map[string]string{a, b} {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	sort.Strings(out)
 	return out
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/stagekit/stagekit/examples/internal/pipelinetest"
 	"github.com/stagekit/stagekit/examples/mongodb-fleet/mongodb"
 	"github.com/stagekit/stagekit/internal/fixtures"
 	"github.com/stagekit/stagekit/sdk"
@@ -215,33 +214,5 @@ func TestInThePromisesPipeline(t *testing.T) {
 	want := map[string]string{"kratix.io/promise-name": "mongodb", "kratix.io/resource-name": "mongo-v4", "app.kubernetes.io/managed-by": "kratix"}
 	if diff := cmp.Diff(want, labels); diff != "" {
 		t.Errorf("labels: -want +got:\n%s", diff)
-	}
-}
-
-// The story, on the example's own files: both Promises run over requests.yaml. The upgrade
-// changes mongo-v4 and mongo-v5 (their resource's version and their status) and leaves mongo-v6
-// byte for byte as it was.
-func TestTheUpgradeChangesTwoDatabasesOfThree(t *testing.T) {
-	images := map[string]stagetest.Runner{"ghcr.io/stagekit/examples-mongodb-configure": mongodb.Stage}
-	from, to := pipelinetest.Load(t, "../promise.yaml"), pipelinetest.Load(t, "../promise-v2.yaml")
-	rows := pipelinetest.Fleet(t, from, to, pipelinetest.Requests(t, "../requests.yaml"), images)
-	want := []pipelinetest.Row{
-		{Request: "orders/mongo-v4", Changed: []string{"metadata/status.yaml", "output/mongodb_orders_mongo-v4.yaml"}},
-		{Request: "catalog/mongo-v5", Changed: []string{"metadata/status.yaml", "output/mongodb_catalog_mongo-v5.yaml"}},
-		{Request: "payments/mongo-v6"},
-	}
-	if diff := cmp.Diff(want, rows); diff != "" {
-		t.Errorf("fleet: -want +got:\n%s", diff)
-	}
-	for _, tc := range []struct{ request, want string }{{"mongo-v4", "4.4.24"}, {"mongo-v5", "5.0.15"}, {"mongo-v6", "6.0.10"}} {
-		for _, req := range pipelinetest.Requests(t, "../requests.yaml") {
-			if !strings.Contains(req, "name: "+tc.request+"\n") {
-				continue
-			}
-			pods := to.Pod(t, "resource", req, images)
-			if got := pods[0].Status()["message"]; got != "mongodb version: "+tc.want {
-				t.Errorf("%s after the upgrade: status message %q, want %q", tc.request, got, "mongodb version: "+tc.want)
-			}
-		}
 	}
 }

@@ -7,10 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/stagekit/stagekit/examples/helm-service/namespacer"
-	"github.com/stagekit/stagekit/examples/internal/pipelinetest"
 	"github.com/stagekit/stagekit/examples/platform-orchestrator/netpol"
-	"github.com/stagekit/stagekit/examples/platform-orchestrator/orchestrator"
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
@@ -83,31 +80,5 @@ func TestMisconfigured(t *testing.T) {
 	res := stagetest.Run(t, netpol.Stage, stagetest.Fixture{Object: object, Env: map[string]string{"INGRESS_NAMESPACE": "Ingress_Nginx"}})
 	if res.ExitCode != sdk.ExitMisconfigured || !strings.Contains(res.Logs, `INGRESS_NAMESPACE: "Ingress_Nginx" is not a DNS label`) {
 		t.Errorf("exit %d, want 2 naming INGRESS_NAMESPACE:\n%s", res.ExitCode, res.Logs)
-	}
-}
-
-// The story on the example's own files: the policy rollout changes every team platform, and
-// only by adding its namespace's NetworkPolicy; the sub-requests and the team's objects stay
-// byte for byte.
-func TestThePolicyRolloutAddsOnePolicyPerTeam(t *testing.T) {
-	images := map[string]stagetest.Runner{
-		"ghcr.io/stagekit/examples-platform-orchestrator":  orchestrator.Stage,
-		"ghcr.io/stagekit/examples-namespacer":             namespacer.Stage,
-		"ghcr.io/stagekit/examples-default-network-policy": netpol.Stage,
-	}
-	from, to := pipelinetest.Load(t, "../promise.yaml"), pipelinetest.Load(t, "../promise-v2.yaml")
-	rows := pipelinetest.Fleet(t, from, to, pipelinetest.Requests(t, "../requests.yaml"), images)
-	want := []pipelinetest.Row{
-		{Request: "payments/payments", Changed: []string{"output/network-policy_payments.yaml"}},
-		{Request: "search/search", Changed: []string{"output/network-policy_search.yaml"}},
-		{Request: "analytics/reporting", Changed: []string{"output/network-policy_analytics.yaml"}},
-	}
-	if diff := cmp.Diff(want, rows); diff != "" {
-		t.Errorf("fleet: -want +got:\n%s", diff)
-	}
-	// The rolled-out policy is labelled like everything else the Promise ships.
-	pod := to.Pod(t, "resource", pipelinetest.Requests(t, "../requests.yaml")[0], images)[0]
-	if p := pod.Output("network-policy_payments.yaml"); !strings.Contains(p, "kratix.io/promise-name: team-platform") {
-		t.Errorf("the policy is not labelled:\n%s", p)
 	}
 }
