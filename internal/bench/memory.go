@@ -145,6 +145,7 @@ func (s *suite) memory() error {
 			return fileContains(filepath.Join(run, "k", "output", file), "kratix.io/resource-name: my-app")
 		}
 	}
+	failed := make([]string, 4)
 	subs := []subject{
 		{label: "label-injector many", prepare: run("label-injector", manyDir), check: labelled("many-documents.yaml")},
 		{label: "secret-forbidder many", prepare: run("secret-forbidder", manyDir), ok: []int{1},
@@ -154,6 +155,9 @@ func (s *suite) memory() error {
 				return fileContains(filepath.Join(run, "k", "metadata", "status.yaml"), "replicas: ")
 			}},
 		{label: "label-injector crd", prepare: run("label-injector", crdDir), check: labelled("large-crd.yaml")},
+	}
+	for i := range subs {
+		subs[i].failed = &failed[i]
 	}
 	sm, err := s.runGroup(title, s.cfg.Runs, subs)
 	if err != nil {
@@ -170,18 +174,23 @@ func (s *suite) memory() error {
 			"maximum over the runs. Kratix pods commonly run with a 256Mi limit.", s.cfg.Runs),
 		Columns: []string{"stage", "input", "CPU ms (median)", "wall ms (median)", "peak RSS MiB (max)"},
 	}
-	add := func(stage, input string, sm samples, limit int64) {
+	add := func(stage, input string, sm samples, limit int64, failed string) {
 		r := s.row(title, stage, sm)
-		t.Rows = append(t.Rows, TableRow{
+		row := TableRow{
 			Cells:    []string{stage, input, msCell(r), num(r.Wall.Seconds() * 1e3), s.rssCell(r.RSSKiB)},
-			Checks:   []Check{{Target: fmt.Sprintf("< %d MiB peak RSS", limit>>10), Met: r.RSSKiB < limit, Got: mib(r.RSSKiB) + " MiB"}},
+			Checks:   []Check{{Name: "RSS", Target: fmt.Sprintf("< %d MiB peak RSS", limit>>10), Met: r.RSSKiB < limit, Got: mib(r.RSSKiB) + " MiB"}},
 			Measured: []Row{r},
-		})
+		}
+		if failed != "" {
+			row.Cells[0] += " (FAILED: " + failure(failed) + ")"
+			row.Checks = append(row.Checks, ranCheck(failed))
+		}
+		t.Rows = append(t.Rows, row)
 	}
-	add("label-injector", manyIn, sm[0], manyDocsTarget)
-	add("secret-forbidder (`MODE=fail`, exit 1)", manyIn, sm[1], manyDocsTarget)
-	add("replica-migration", manyIn, sm[2], manyDocsTarget)
-	add("label-injector", crdIn, sm[3], oneDocTarget)
+	add("label-injector", manyIn, sm[0], manyDocsTarget, failed[0])
+	add("secret-forbidder (`MODE=fail`, exit 1)", manyIn, sm[1], manyDocsTarget, failed[1])
+	add("replica-migration", manyIn, sm[2], manyDocsTarget, failed[2])
+	add("label-injector", crdIn, sm[3], oneDocTarget, failed[3])
 
 	if sc := s.scaled; sc != nil && len(sc.scales) > 1 {
 		last := len(sc.scales) - 1
@@ -199,6 +208,11 @@ func (s *suite) memory() error {
 			},
 			Measured: []Row{r},
 		})
+		if f := sc.failed["replica-migration"][last]; f != "" {
+			row := &t.Rows[len(t.Rows)-1]
+			row.Cells[0] += " (FAILED: " + failure(f) + ")"
+			row.Checks = append(row.Checks, ranCheck(f))
+		}
 	}
 	s.rep.Tables = append(s.rep.Tables, t)
 	return nil

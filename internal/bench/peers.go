@@ -215,6 +215,10 @@ func (s *suite) peers() error {
 			return err
 		},
 	}}
+	failed := make([]string, len(subs))
+	for i := range subs {
+		subs[i].failed = &failed[i]
+	}
 	sm, err := s.runGroup(title, s.cfg.Runs, subs)
 	if err != nil {
 		return err
@@ -281,6 +285,13 @@ func (s *suite) peers() error {
 				{Name: "CPU", Target: "≥ 25× less CPU than the `yq -i` loop", Met: vsYQ >= 25, Got: fmt.Sprintf("%.1f× less", vsYQ)},
 				{Name: "diff", Target: "0 lines changed besides the labels", Met: res.collateral.Lines() == 0, Got: res.collateral.String()},
 			}, row.Checks...)
+		}
+		if failed[i] != "" {
+			labelled = "FAILED: " + failure(failed[i])
+			if i > 0 {
+				cpuVs = "no anchor"
+			}
+			row.Checks = append(row.Checks, ranCheck(failed[i]))
 		}
 		row.Cells = []string{lab, msCell(r), num(r.Wall.Seconds() * 1e3), s.rssCell(r.RSSKiB), cpuVs, coll, labelled}
 		t.Rows = append(t.Rows, row)

@@ -519,3 +519,33 @@ func TestPeersStayOutOfStages(t *testing.T) {
 		t.Errorf("%s links no kustomize package: the banned prefixes are out of date", PeerKustomize)
 	}
 }
+
+// TestFailedRunReported: a subject with failed set records a run that exits wrongly (with the
+// error it logged) and the group goes on; without it, the group stops with the error.
+func TestFailedRunReported(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &suite{cfg: Config{}, work: t.TempDir(), rep: &Report{}, logf: t.Logf}
+	failing := func(run string) ([]Step, error) {
+		return []Step{{Name: "boom", Argv: []string{sh, "-c", "echo 'INFO starting' >&2; echo 'ERROR boom: out/a.yaml:3: bad' >&2; exit 3"}}}, nil
+	}
+	var failed string
+	sm, err := s.runGroup("g", 2, []subject{{label: "boom", prepare: failing, failed: &failed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sm[0].cpu) != 2 {
+		t.Errorf("%d samples, want both runs", len(sm[0].cpu))
+	}
+	if got, want := failure(failed), "boom: exit 3: ERROR boom: out/a.yaml:3: bad"; got != want {
+		t.Errorf("failure = %q, want %q", got, want)
+	}
+	if c := ranCheck(failed); c.Met || !c.Wrong {
+		t.Errorf("ranCheck = %+v, want a wrong, unmet check", c)
+	}
+	if _, err := s.runGroup("g", 1, []subject{{label: "boom", prepare: failing}}); err == nil || !strings.Contains(err.Error(), "boom: exit 3") {
+		t.Errorf("without failed: err = %v, want the group to stop on exit 3", err)
+	}
+}

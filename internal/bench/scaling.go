@@ -23,6 +23,7 @@ type scaleRun struct {
 	trees  []TreeStats
 	scales []int
 	stage  map[string][]samples // stage -> samples per scale
+	failed map[string][]string  // stage -> the first failure per scale ("" when it ran as expected)
 }
 
 // scaleInput is what one stage runs on at one size.
@@ -38,7 +39,7 @@ type scaleInput struct {
 // interleaved run by run.
 func (s *suite) scaling() error {
 	title := "Scaling: each stage on " + sayScales(s.cfg.Scales) + " the tree"
-	sc := &scaleRun{scales: s.cfg.Scales, stage: map[string][]samples{}}
+	sc := &scaleRun{scales: s.cfg.Scales, stage: map[string][]samples{}, failed: map[string][]string{}}
 	s.scaled = sc
 	trees := make([]string, len(sc.scales))
 	for i, n := range sc.scales {
@@ -166,10 +167,12 @@ func (s *suite) scaling() error {
 	for _, name := range Stages {
 		in := inputs[name]
 		var subs []subject
+		failed := make([]string, len(sc.scales))
 		for i, n := range sc.scales {
-			subs = append(subs, subject{label: fmt.Sprintf("%s %d×", name, n), ok: in.ok, check: in.check,
+			subs = append(subs, subject{label: fmt.Sprintf("%s %d×", name, n), ok: in.ok, check: in.check, failed: &failed[i],
 				prepare: func(run string) ([]Step, error) { return in.prepare(run, i) }})
 		}
+		sc.failed[name] = failed
 		sm, err := s.runGroup(title+": "+name, s.cfg.Runs, subs)
 		if err != nil {
 			return err
@@ -203,6 +206,13 @@ func (s *suite) scaling() error {
 			}
 		}
 		row.Cells = []string{name, in.what, strings.Join(cpus, " / "), strings.Join(ratios, ", "), strings.Join(rsss, " / ")}
+		for i, f := range failed {
+			if f != "" {
+				row.Cells[0] += fmt.Sprintf(" (FAILED at %d×: %s)", sc.scales[i], failure(f))
+				row.Checks = append(row.Checks, ranCheck(f))
+				break
+			}
+		}
 		row.Checks = append(row.Checks, Check{Name: "CPU", Target: fmt.Sprintf("CPU ≤ %.1f× linear", linearSlack), Met: linear, Got: "CPU " + worstRatio})
 		if in.flat {
 			row.Checks = append(row.Checks, Check{Name: "RSS", Target: fmt.Sprintf("peak RSS flat (≤ %.2f× the 1×)", flatSlack), Met: flat,

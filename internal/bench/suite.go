@@ -152,6 +152,9 @@ type subject struct {
 	ok      []int
 	// check inspects run after the first measured run (logs are in run/log/<step>.err|.out).
 	check func(run string) error
+	// failed, when set, receives the first failure (an exit code not in ok, or a failed check)
+	// instead of the group stopping there: the row reports it, the other rows are still measured.
+	failed *string
 }
 
 type samples struct {
@@ -276,12 +279,21 @@ func (s *suite) runGroup(name string, runs int, subs []subject) ([]samples, erro
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", name, sub.label, err)
 			}
+			var fail error
 			if msg := res.Failed(sub.ok); msg != "" || len(res.Steps) != len(steps) {
-				return nil, fmt.Errorf("%s: %s: %s\n%s", name, sub.label, msg, tail(run, res))
-			}
-			if i == 0 && sub.check != nil {
+				fail = fmt.Errorf("%s\n%s", msg, tail(run, res))
+			} else if i == 0 && sub.check != nil {
 				if err := sub.check(run); err != nil {
-					return nil, fmt.Errorf("%s: %s: output check: %w\n%s", name, sub.label, err, tail(run, res))
+					fail = fmt.Errorf("output check: %w\n%s", err, tail(run, res))
+				}
+			}
+			if fail != nil {
+				if sub.failed == nil {
+					return nil, fmt.Errorf("%s: %s: %w", name, sub.label, fail)
+				}
+				if *sub.failed == "" {
+					*sub.failed = fail.Error()
+					s.logf("%s: %s FAILED: %v", name, sub.label, fail)
 				}
 			}
 			s.rep.FloorKiB = max(s.rep.FloorKiB, res.FloorKiB)

@@ -166,3 +166,27 @@ func ratio(r float64) string {
 func mib(kib int64) string { return fmt.Sprintf("%.1f", float64(kib)/1024) }
 
 func msCell(d Row) string { return num(d.CPU.Seconds() * 1e3) }
+
+// ranCheck is the check of a row whose stage or tool failed on its input (an exit code it should
+// not have, or output that fails the row's check): its figures are those of a failed run.
+func ranCheck(failed string) Check {
+	return Check{Name: "ran", Target: "runs as expected", Met: false, Wrong: true, Got: failure(failed)}
+}
+
+// failure shortens a failure from runGroup to its first line and the first error the process
+// logged.
+func failure(failed string) string {
+	lines := strings.Split(failed, "\n")
+	out := strings.TrimSpace(lines[0])
+	for _, l := range lines[1:] {
+		if i := strings.Index(l, "ERROR"); i >= 0 {
+			return out + ": " + strings.TrimSpace(l[i:])
+		}
+	}
+	for _, l := range lines[1:] {
+		if t := strings.TrimSpace(l); t != "" {
+			return out + ": " + t
+		}
+	}
+	return out
+}
