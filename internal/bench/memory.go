@@ -78,23 +78,38 @@ func largeDocument(renderDir string, size int64) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("%s: the largest CRD has no spec.versions", from)
 	}
 	first, _ := versions[0].(map[string]any)
-	one, err := yaml.Marshal(first)
+	name, _ := first["name"].(string)
+	build := func(extra int) ([]byte, error) {
+		vs := append([]any(nil), versions...)
+		for i := 1; i <= extra; i++ {
+			v := map[string]any{}
+			for k, x := range first {
+				v[k] = x
+			}
+			v["name"] = fmt.Sprintf("%sx%d", name, i)
+			v["storage"] = false
+			v["served"] = true
+			vs = append(vs, v)
+		}
+		spec["versions"] = vs
+		return yaml.Marshal(crd)
+	}
+	// Two sizes give the bytes one more version adds (indented as it is in the document), and
+	// so how many make the document size bytes, to within one version.
+	one, err := build(1)
 	if err != nil {
 		return nil, "", err
 	}
-	name, _ := first["name"].(string)
-	for i := 1; int64(len(best))+int64(i-1)*int64(len(one)) < size; i++ {
-		v := map[string]any{}
-		for k, x := range first {
-			v[k] = x
-		}
-		v["name"] = fmt.Sprintf("%sx%d", name, i)
-		v["storage"] = false
-		v["served"] = true
-		versions = append(versions, v)
+	two, err := build(2)
+	if err != nil {
+		return nil, "", err
 	}
-	spec["versions"] = versions
-	out, err := yaml.Marshal(crd)
+	per := int64(len(two) - len(one))
+	extra := 1
+	if rest := size - int64(len(one)); rest > 0 {
+		extra += int((rest + per - 1) / per)
+	}
+	out, err := build(extra)
 	return out, from, err
 }
 
@@ -182,7 +197,7 @@ func (s *suite) memory() error {
 			Measured: []Row{r},
 		}
 		if failed != "" {
-			row.Cells[0] += " (FAILED: " + failure(failed) + ")"
+			row.Cells[0] += " (FAILED: " + failedExit(failed) + ")"
 			row.Checks = append(row.Checks, ranCheck(failed))
 		}
 		t.Rows = append(t.Rows, row)
@@ -199,7 +214,7 @@ func (s *suite) memory() error {
 		r := s.row(title, "replica-migration", rm[last])
 		cr := cpuRatio(rm[last], rm[0]) / float64(n)
 		t.Rows = append(t.Rows, TableRow{
-			Cells: []string{"replica-migration", fmt.Sprintf("the %d× tree of the scaling table (%.1f MB, %d files)", n, float64(sc.trees[last].Bytes)/1e6, sc.trees[last].Files),
+			Cells: []string{"replica-migration", fmt.Sprintf("the %d× tree of the scaling table (%.1f MB, %s files)", n, float64(sc.trees[last].Bytes)/1e6, thousands(int64(sc.trees[last].Files))),
 				msCell(r), num(r.Wall.Seconds() * 1e3), s.rssCell(r.RSSKiB)},
 			Checks: []Check{
 				{Name: "RSS", Target: fmt.Sprintf("< %d MiB peak RSS", bigTreeTarget>>10), Met: r.RSSKiB < bigTreeTarget, Got: mib(r.RSSKiB) + " MiB"},
@@ -210,7 +225,7 @@ func (s *suite) memory() error {
 		})
 		if f := sc.failed["replica-migration"][last]; f != "" {
 			row := &t.Rows[len(t.Rows)-1]
-			row.Cells[0] += " (FAILED: " + failure(f) + ")"
+			row.Cells[0] += " (FAILED: " + failedExit(f) + ")"
 			row.Checks = append(row.Checks, ranCheck(f))
 		}
 	}

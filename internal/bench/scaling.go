@@ -149,7 +149,7 @@ func (s *suite) scaling() error {
 
 	var treeDesc []string
 	for i, n := range sc.scales {
-		treeDesc = append(treeDesc, fmt.Sprintf("%d×: %d files, %.1f MB, %s documents", n, sc.trees[i].Files, float64(sc.trees[i].Bytes)/1e6, thousands(int64(sc.trees[i].Documents))))
+		treeDesc = append(treeDesc, fmt.Sprintf("%d×: %s files, %.1f MB, %s documents", n, thousands(int64(sc.trees[i].Files)), float64(sc.trees[i].Bytes)/1e6, thousands(int64(sc.trees[i].Documents))))
 	}
 	t := &Table{
 		Name:  "Scaling",
@@ -208,7 +208,7 @@ func (s *suite) scaling() error {
 		row.Cells = []string{name, in.what, strings.Join(cpus, " / "), strings.Join(ratios, ", "), strings.Join(rsss, " / ")}
 		for i, f := range failed {
 			if f != "" {
-				row.Cells[0] += fmt.Sprintf(" (FAILED at %d×: %s)", sc.scales[i], failure(f))
+				row.Cells[0] += fmt.Sprintf(" (FAILED at %d×: %s)", sc.scales[i], failedExit(f))
 				row.Checks = append(row.Checks, ranCheck(f))
 				break
 			}

@@ -173,6 +173,15 @@ func ranCheck(failed string) Check {
 	return Check{Name: "ran", Target: "runs as expected", Met: false, Wrong: true, Got: failure(failed)}
 }
 
+// failedExit is the first line of a failure from runGroup without the step's name: "exit 1".
+func failedExit(failed string) string {
+	first, _, _ := strings.Cut(failed, "\n")
+	if _, rest, ok := strings.Cut(first, ": "); ok {
+		return rest
+	}
+	return first
+}
+
 // failure shortens a failure from runGroup to its first line and the first error the process
 // logged.
 func failure(failed string) string {
