@@ -45,8 +45,10 @@ lint: vet
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Go benchmarks of the SDK and stages, then whole-process comparisons against yq/jq: installs
-# yq v4.45.1 into .cache/bin and jq if missing; prints the README table.
+# Go benchmarks of the SDK and stages, then whole-process tables (internal/bench/cmd/stagebench):
+# label-injector against its peers (yq, kustomize, kyaml), start-up, scaling, memory, and the
+# seeds' scripts, each with its targets. Installs yq v4.45.1 into .cache/bin and jq if missing;
+# docs/performance.md says what it prints and how long it takes.
 bench:
 	GO=$(GO) ./scripts/bench.sh
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench: install what the stages are compared against (mikefarah yq v4.45.1 into
 # .cache/bin, jq with apt-get when missing), build the stages, run the Go benchmarks, then the
-# whole-process comparisons (internal/bench/cmd/stagebench), which print a Markdown table for the
-# README on stdout (progress goes to stderr).
+# whole-process tables (internal/bench/cmd/stagebench, which builds the kustomize, kyaml and
+# yaml.v3 peer programs of internal/bench/cmd itself): Markdown on stdout for
+# docs/performance.md, progress on stderr. Exits non-zero when a peer's output is wrong.
 #
 # Settings (env): GO (go), BENCHTIME (200ms: Go benchmarks' -benchtime), BENCH_RUNS (stagebench's
 # --runs, default 5: interleaved runs per comparison), STAGEBENCH_ARGS (extra stagebench flags, e.g. --quick), SKIP_GO_BENCH=1.

@@ -10,12 +10,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	fx "github.com/stagekit/stagekit/internal/fixtures"
 )
 
 func TestMain(m *testing.M) {
 	ServeHelper() // Measure re-executes the test binary as its helper
-	os.Exit(m.Run())
+	code := m.Run()
+	if peersDir != "" {
+		os.RemoveAll(peersDir)
+	}
+	os.Exit(code)
 }
 
 func TestCountDocuments(t *testing.T) {
@@ -87,8 +93,10 @@ func TestHelperMeasuresChildren(t *testing.T) {
 	}
 }
 
-// TestQuick runs stagebench --quick against the real binaries, built for the test in a temporary
-// directory (skipped when yq v4.45.1 or jq is missing), and checks the table has every row.
+// TestQuick runs the --quick bench against the real binaries, built for the test in a temporary
+// directory (skipped when yq v4.45.1 or jq is missing), with a deliberately wrong kyaml peer (it
+// sets two of the three labels): every table has its rows, every row its figures, and the wrong
+// peer's row fails loudly.
 func TestQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -102,6 +110,7 @@ func TestQuick(t *testing.T) {
 	for _, s := range Stages {
 		build.Args = append(build.Args, "./stages/"+strings.ReplaceAll(s, "-", "")+"/cmd/"+s)
 	}
+	build.Args = append(build.Args, "./cmd/stagekit") // the fleet rows
 	build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the stages: %v\n%s", err, out)
@@ -114,6 +123,16 @@ func TestQuick(t *testing.T) {
 	if err != nil {
 		t.Skipf("cannot run the comparisons (scripts/bench.sh installs what is missing): %v", err)
 	}
+	tools.Peer = map[string]string{}
+	for k, v := range builtPeers(t) {
+		tools.Peer[k] = v
+	}
+	wrong := filepath.Join(bin, "wrong-kyaml")
+	script := fmt.Sprintf("#!/bin/sh\ncase \"$1\" in --version) exec %q --version;; esac\nexec %q \"$1\" kratix.io/promise-name=app kratix.io/resource-name=my-app\n", tools.Peer[PeerKYAML], tools.Peer[PeerKYAML])
+	if err := os.WriteFile(wrong, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tools.Peer[PeerKYAML] = wrong
 	cfg := QuickConfig()
 	cfg.Fixtures, cfg.Tools, cfg.Root = fixtures, tools, root
 	var log bytes.Buffer
@@ -122,15 +141,16 @@ func TestQuick(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	if rep.Tree.Files != 13 || rep.Tree.Documents < 100 || rep.Tree3.Files != 39 {
-		t.Errorf("trees: %s / %s", rep.Tree, rep.Tree3)
+	if rep.Tree.Files != 13 || rep.Tree.Documents < 100 {
+		t.Errorf("tree: %s", rep.Tree)
 	}
 	var md bytes.Buffer
 	rep.Markdown(&md)
-	table := md.String()
+	out := md.String()
+	t.Logf("\n%s", out)
+
+	// The seeds table.
 	rows := []string{
-		"| label-injector vs `yq -i` loop | label-injector |",
-		"| `yq -i` per file (13 processes, `sh` loop over `find`) |",
 		"| secret-forbidder vs `yq select` | secret-forbidder (`MODE=fail`",
 		"| `yq 'select(.kind == \"Secret\" and .apiVersion == \"v1\")'` over every file, one process |",
 		"| `cp -r` of the tree (the raw floor) |",
@@ -138,39 +158,87 @@ func TestQuick(t *testing.T) {
 		"| seed: `yq -i '.spec.replicas = 2' deployment.yaml` + `yq -i '.replicas = 2' status.yaml` |",
 		"| enforce-tags on vm_default_example-vm.tf.json |",
 		"| seed: `awk` ×2, `tr` ×2, `jq`, `mv` in `sh` |",
-		"| start-up on an empty output vs `true` | terraform-generate |",
-		"|  | enforce-tags |",
-		"|  | replica-migration |",
-		"|  | label-injector |",
-		"|  | secret-forbidder |",
-		"|  | `true` |",
-		"| the five-stage chain | vm seed (example-vm): terraform-generate → enforce-tags → replica-migration → label-injector → secret-forbidder |",
-		"| workshop-app seed: the same five stages |",
-		"| memory bounded by the largest file | label-injector, the tree (1.0 MB) |",
-		"| label-injector, 3× the tree (2.9 MB, same largest file) |",
 		"| stagekit fleet diff, the vm Promise v1 → v2 | `stagekit fleet diff` (stages in process, `--jobs` = CPUs), 50 generated VM requests |",
 		"| the same stage binaries per request, fresh directories, `diff -ruN` (the bash demo's way), 50 requests |",
 		"| `stagekit fleet diff`, 200 generated VM requests |",
 	}
 	for _, want := range rows {
-		if !strings.Contains(table, want) {
-			t.Errorf("table has no row %q", want)
+		if !strings.Contains(out, want) {
+			t.Errorf("seeds table has no row %q", want)
 		}
 	}
-	if got := strings.Count(table, "\n| ") - 1; got != len(rows) { // minus the header
-		t.Errorf("table has %d rows, want %d:\n%s", got, len(rows), table)
+	if len(rep.Rows) != len(rows) {
+		t.Errorf("seeds table has %d rows, want %d", len(rep.Rows), len(rows))
 	}
 	for _, row := range rep.Rows {
 		if row.CPU <= 0 || row.RSSKiB <= 0 || row.Runs != 1 {
 			t.Errorf("row %q: CPU %v, RSS %d KiB, %d runs", row.Label, row.CPU, row.RSSKiB, row.Runs)
 		}
 	}
-	for _, want := range []string{"Tree: 1 tenant directory × 13 Helm renders = 13 files", "**Quick mode**", "Reproduce: `make bench`"} {
-		if !strings.Contains(table, want) {
+
+	// The tables, each row with its figures and its targets judged.
+	tables := map[string][]string{}
+	for _, tb := range rep.Tables {
+		var firsts []string
+		for _, row := range tb.Rows {
+			firsts = append(firsts, strings.Fields(row.Cells[0])[0])
+			if len(row.Cells) != len(tb.Columns) {
+				t.Errorf("%s / %s: %d cells for %d columns", tb.Name, row.Cells[0], len(row.Cells), len(tb.Columns))
+			}
+			if len(row.Measured) == 0 {
+				t.Errorf("%s / %s: no measurement", tb.Name, row.Cells[0])
+			}
+			for _, m := range row.Measured {
+				if m.CPU <= 0 || m.RSSKiB <= 0 || m.Runs != 1 {
+					t.Errorf("%s / %s: CPU %v, RSS %d KiB, %d runs", tb.Name, m.Label, m.CPU, m.RSSKiB, m.Runs)
+				}
+			}
+			for _, c := range row.Checks {
+				if c.Target == "" || c.Got == "" {
+					t.Errorf("%s / %s: a check without target or figure: %+v", tb.Name, row.Cells[0], c)
+				}
+			}
+		}
+		tables[tb.Name] = firsts
+		if !strings.Contains(out, "### "+tb.Title+"\n") {
+			t.Errorf("report lacks the %s table", tb.Name)
+		}
+	}
+	want := map[string][]string{
+		"Peers":    {"label-injector", "`yq", "kustomize", "kyaml", "yaml.v3", "`cp"},
+		"Start-up": {"terraform-generate", "enforce-tags", "replica-migration", "label-injector", "secret-forbidder", "`true`", "chain,", "chain,"},
+		"Scaling":  {"terraform-generate", "enforce-tags", "replica-migration", "label-injector", "secret-forbidder"},
+		"Memory":   {"label-injector", "secret-forbidder", "replica-migration", "label-injector", "replica-migration"},
+	}
+	if diff := cmp.Diff(want, tables); diff != "" {
+		t.Errorf("tables and their rows (-want +got):\n%s", diff)
+	}
+
+	// The peers: the right ones labelled everything, the wrong kyaml is caught and named.
+	peers := rep.Tables[0]
+	for i, row := range peers.Rows[:3] {
+		for _, c := range row.Checks {
+			if c.Name == "labels" && (!c.Met || c.Wrong) {
+				t.Errorf("peer %d (%s) did not label every object: %s", i, row.Cells[0], c.Got)
+			}
+		}
+	}
+	wrongRow := peers.Rows[3]
+	if !strings.Contains(wrongRow.Cells[6], "lack a label") || !strings.HasPrefix(wrongRow.Cells[4], "no anchor") {
+		t.Errorf("the wrong kyaml row does not say so: %q", wrongRow.Cells)
+	}
+	if w := rep.Wrong(); len(w) != 1 || w[0].Table != "Peers" || !strings.HasPrefix(w[0].Row, "kyaml") {
+		t.Errorf("Wrong() = %+v, want the kyaml row only", w)
+	}
+	for _, want := range []string{"❌ WRONG", "WRONG OUTPUT Peers / kyaml", "**Targets not met in this run (", "Tree: 1 tenant directory × 13 Helm renders = 13 files",
+		"**Quick mode**", "Reproduce: `make bench`", "| `true` |", "lines changed besides the labels", "peak RSS flat"} {
+		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	t.Logf("\n%s", table)
+	if n := strings.Count(out, "**Targets not met in this run"); n != 1 {
+		t.Errorf("%d summary lines, want 1", n)
+	}
 }
 
 // TestHelperPins: with CPUs set, a step (and its children) may run on those CPUs only.

@@ -12,13 +12,10 @@ import (
 func (r *Report) Markdown(w io.Writer) {
 	c := r.Config
 	fmt.Fprintf(w, "Tree: %s.", r.Tree)
-	if r.Tree3.Files > 0 {
-		fmt.Fprintf(w, " The 3× tree: %d files, %.1f MB, %s documents.", r.Tree3.Files, float64(r.Tree3.Bytes)/1e6, thousands(int64(r.Tree3.Documents)))
-	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Measured on %s/%s, %d CPUs (shared), %s, yq %s, %s. ", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(),
-		r.Versions["go"], YQVersion, r.Versions["jq"])
+	fmt.Fprintf(w, "Measured on %s/%s, %d CPUs (shared), %s, yq %s, %s, %s, %s. ", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(),
+		r.Versions["go"], YQVersion, r.Versions["jq"], r.Versions[PeerKustomize], r.Versions[PeerKYAML])
 	if len(r.Pinned) > 0 {
 		fmt.Fprintf(w, "Every measured process (stage or baseline, children included) is pinned to %d CPU (sched_setaffinity, so Go's GOMAXPROCS "+
 			"is %d in the stages and in yq alike): the targets are for one core, and unpinned Go programs also spend CPU in idle GC "+
@@ -35,48 +32,37 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w, "**Quick mode**: one run on a small tree; the figures check the harness, the targets are for the full tree.")
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "| comparison | command | CPU ms (median) | wall ms (median) | peak RSS MiB (max) | ratio | target | met |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---|---|")
-	last := ""
-	for _, row := range r.Rows {
-		sec := ""
-		if row.Section != last {
-			sec, last = row.Section, row.Section
-		}
-		rss := fmt.Sprintf("%.1f", float64(row.RSSKiB)/1024)
-		if row.RSSKiB <= r.FloorKiB {
-			rss = "≤ " + rss // at the helper's floor: the process itself used less
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", sec, cell(row.Label), num(row.CPU.Seconds()*1e3),
-			num(row.Wall.Seconds()*1e3), rss, cell(row.Ratio), cell(row.Target), metCell(row.Met))
+	for _, t := range r.Tables {
+		t.markdown(w)
 	}
-	fmt.Fprintln(w)
+	if len(r.Rows) > 0 {
+		fmt.Fprintln(w, "### Comparisons with the seeds' scripts")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| comparison | command | CPU ms (median) | wall ms (median) | peak RSS MiB (max) | ratio | target | met |")
+		fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---|---|")
+		last := ""
+		for _, row := range r.Rows {
+			sec := ""
+			if row.Section != last {
+				sec, last = row.Section, row.Section
+			}
+			rss := fmt.Sprintf("%.1f", float64(row.RSSKiB)/1024)
+			if row.RSSKiB <= r.FloorKiB {
+				rss = "≤ " + rss // at the helper's floor: the process itself used less
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", sec, cell(row.Label), num(row.CPU.Seconds()*1e3),
+				num(row.Wall.Seconds()*1e3), rss, cell(row.Ratio), cell(row.Target), metCell(row.Met))
+		}
+		fmt.Fprintln(w)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, n)
 		fmt.Fprintln(w)
 	}
-	if missed := r.Missed(); len(missed) > 0 {
-		fmt.Fprintf(w, "Targets not met in this run: ")
-		var parts []string
-		for _, m := range missed {
-			name := m.Label
-			if i := strings.Index(name, " ("); i > 0 {
-				name = name[:i]
-			}
-			if i := strings.Index(name, ":"); i > 0 {
-				name = name[:i]
-			}
-			got := fmt.Sprintf("CPU %s ms, wall %s ms, %.1f MiB", num(m.CPU.Seconds()*1e3), num(m.Wall.Seconds()*1e3), float64(m.RSSKiB)/1024)
-			if m.Ratio != "—" && m.Ratio != "" {
-				got = m.Ratio + "; " + got
-			}
-			parts = append(parts, fmt.Sprintf("%s / %s: %s (target %s)", m.Section, name, got, m.Target))
-		}
-		fmt.Fprintln(w, strings.Join(parts, "; ")+".")
-		fmt.Fprintln(w)
-	}
+	r.summary(w)
 	fmt.Fprintln(w, "Reproduce: `make bench` (installs yq "+YQVersion+" into `.cache/bin` and jq if missing, builds the stages, runs the Go benchmarks and "+
-		"`go run ./internal/bench/cmd/stagebench`); `go run ./internal/bench/cmd/stagebench --quick` checks the harness in seconds.")
+		"`go run ./internal/bench/cmd/stagebench`, which builds the peer programs of internal/bench/cmd); "+
+		"`go run ./internal/bench/cmd/stagebench --quick` checks the harness on small inputs.")
 }
 
 func num(v float64) string {

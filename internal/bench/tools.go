@@ -36,6 +36,7 @@ func RepoRoot(dir string) (string, error) {
 // Tools are the absolute paths of everything a run executes.
 type Tools struct {
 	Bin      map[string]string // stage name -> binary
+	Peer     map[string]string // peer program name (Peers) -> binary, from BuildPeers
 	Stagekit string            // the stagekit command
 	YQ, JQ   string
 	Sh       string
