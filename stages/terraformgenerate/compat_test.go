@@ -55,7 +55,6 @@ var compatCases = map[string]compatCase{
 	"v0.1.0/cli-test-object":         {reason: "nested maps and lists pass through unchanged"},
 	"v0.1.0/cli-test-object-no-spec": {reason: "no spec: only the source"},
 	"v0.1.0/vm-example-vm":           {reason: "the anchor request with the CRD defaults applied"},
-	"v0.1.0/workshop-postgres-full":  {reason: "a large nested request"},
 	"v0.1.0/synthetic-edge": {
 		reason: "the original let spec.source replace the module's source and passed count, version and non-identifiers on",
 		exit:   1, refused: []string{"source", "version", "count", "1abc", "dotted.key"},
