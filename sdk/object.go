@@ -71,6 +71,13 @@ func ParseObject(data []byte, env Env) (*Object, error) {
 	return &Object{Node: root, env: env}, nil
 }
 
+// AtPath is where a field of the object is, for messages: the line of its key when it exists,
+// else the line of its closest parent that does, so an error about a missing spec.size points at
+// the "spec:" line:
+//
+//	return sdk.Errorf(obj.AtPath("spec.size"), "required: the number of replicas")
+func (o *Object) AtPath(path string) Location { return fieldAt(ObjectFile, o.Node, path) }
+
 func (o *Object) str(path string) string {
 	s, _ := o.GetString(path)
 	return s
