@@ -101,3 +101,6 @@ func typeName(t reflect.Type) string {
 	}
 	return ""
 }
+
+// Listed is every setting --help lists for cfg: its own, then the Common ones.
+func Listed(cfg any) []Setting { return append(Describe(cfg), Describe(commonConfig{})...) }
