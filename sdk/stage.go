@@ -34,7 +34,9 @@ const (
 //		MinReplicas int `env:"MIN_REPLICAS" default:"2" help:"lowest replica count a workload may have"`
 //	}
 //
-// with tags env, flag, default, help, required:"true" and enum:"a,b"; --help lists them.
+// with tags env, flag, default, help, required:"true", enum:"a,b" and empty:"allowed"; --help
+// lists them. A flag wins over the env var, the env var over the default; an env var set to ""
+// counts as unset unless the setting is tagged empty:"allowed" ("" switches something off).
 // $(KRATIX_*) references left in values are expanded the Kubernetes way.
 type Stage[C any] struct {
 	Name    string // the binary's name, first word of every log line
