@@ -14,7 +14,13 @@ import (
 //
 //	size, err := obj.GetString("spec.size")        // "input/object.yaml:7: spec.size: want a string, got an integer"
 //	replicas, err := obj.GetInt("spec.replicas")   // int64, never a float64 round trip
+//	port, err := obj.GetIntOr("spec.port", 8080)   // optional: 8080 when missing or null
 //	cfg, err := yamldoc.Decode[AppSpec](obj.Node, "spec")
+//
+// Required fields are read with the getters without a default: a missing field is an error
+// wrapping yamldoc.ErrNotFound, on the line of its closest existing parent. Optional fields are
+// read with GetStringOr, GetIntOr, GetBoolOr...: a missing or null field gives the default, as
+// the API server reads an optional field (see package yamldoc, "Optional fields and null").
 //
 // To check the spec against the Promise's CRD, see package schema (schema.Load, then
 // Schema.ValidateObject); it lives apart so stages that never validate do not pay for the JSON

@@ -87,8 +87,6 @@ func (s *Scopes) Of(group, kind string) Scope {
 
 // Scope is where objects of the manifest's kind live, as scopes answers it (Scopes.Of with the
 // manifest's group and kind); nil scopes know the built-in kinds only.
-//
-//	if m.Scope(scopes) == sdk.ClusterScoped { ... } // a ClusterRole, a CRD, a kind whose CRD says scope: Cluster
 func (m *Manifest) Scope(scopes *Scopes) Scope { return scopes.Of(m.Group(), m.Kind()) }
 
 // Define declares the scope of a kind that is neither built in nor defined by a CRD the Scopes

@@ -195,10 +195,11 @@ type chain []Runner
 // the run's environment and flags (the Fixture's); to give a stage its own settings, as a
 // Promise gives each container its env and args, wrap it in a Container:
 //
-//	stagetest.Chain(
-//		stagetest.Container{Stage: terraformgenerate.Stage, Env: map[string]string{"MODULE_SOURCE": "./modules/vm"}},
-//		stagetest.Container{Stage: enforcetags.Stage, Env: map[string]string{"TAG_RULES": "gcp"}},
+//	pipeline := stagetest.Chain(
+//		stagetest.Container{Stage: stage, Env: map[string]string{"ENVIRONMENT": "prod"}},
+//		stagetest.Container{Stage: labelinjector.Stage, Env: map[string]string{"MANAGED_BY": "platform-team"}},
 //	)
+//	res := stagetest.Run(t, pipeline, stagetest.Fixture{Object: request, Env: map[string]string{"KRATIX_PROMISE_NAME": "hello"}})
 func Chain(stages ...Runner) Runner { return chain(stages) }
 
 // Container is one container of a Promise's pipeline: a stage with the env and args the Promise
