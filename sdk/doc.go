@@ -18,9 +18,10 @@
 //	}
 //
 // Stage.Main binds the settings from env vars and flags (--help lists them), reads the KRATIX_*
-// environment (Env), skips workflows the stage does not act on with one log line, logs with
-// log/slog to stderr (LOG_FORMAT=json for JSON), recovers panics, prints one summary line and
-// exits 0 (ok), 1 (a rule is broken) or 2 (misconfigured). --kratix-dir or KRATIX_DIR relocates
+// environment (Env), skips workflows the stage does not act on (Stage.Acts; by default both
+// configure workflows) with one log line, logs with log/slog to stderr (LOG_FORMAT=json for
+// JSON), recovers panics, prints one summary line and exits 0 (ok), 1 (a rule is broken, or a
+// bug in the stage) or 2 (misconfigured). --kratix-dir or KRATIX_DIR relocates
 // /kratix for local runs. Stage.Execute does the same in memory for tests; package
 // sdk/stagetest wraps it with fixtures, chains of stages, goldens and idempotency checks.
 //
@@ -35,6 +36,7 @@
 //
 //	obj, err := k.Object()                       // input/object.yaml: the request or the Promise
 //	image, err := obj.GetString("spec.image")    // typed getters; errors name file, line and path
+//	size, err := obj.GetIntOr("spec.size", 3)    // an optional field: 3 when missing or null
 //	k.Output.WriteObject("app.yaml", deployment) // output/: 0644, never outside output/
 //	k.Output.EachManifest(func(m *sdk.Manifest) error { _, _, err := m.SetLabel("team", "a"); return err })
 //	k.Status.SetMessage("ready")                 // metadata/status.yaml, merged as Kratix merges it

@@ -193,22 +193,14 @@ func (m *Manifest) itemsPath() string {
 // At is where the manifest is: its file and first line.
 func (m *Manifest) At() Location { return Location{File: m.File.Path, Line: m.Line()} }
 
-// AtPath is where a field of the manifest is: its line when it exists, else the line of its
-// closest parent that does (so "spec.replicas: not set" points at spec).
-func (m *Manifest) AtPath(path string) Location {
-	l := m.At()
-	l.Path = path
-	p, err := fieldpath.Parse(path)
-	if err != nil {
-		return l
-	}
-	for i := len(p); i > 0; i-- {
-		if n, err := m.LookupPath(p[:i]); err == nil {
-			l.Line = n.Line()
-			break
-		}
-	}
-	return l
+// AtPath is where a field of the manifest is, for messages: the line of its key when it exists,
+// else the line of its closest parent that does (so "spec.replicas: not set" points at the
+// "spec:" line). Object.AtPath follows the same rule.
+func (m *Manifest) AtPath(path string) Location { return fieldAt(m.File.Path, m.Node, path) }
+
+// fieldAt is the location of the field at path of n, in file (see yamldoc's LineOf).
+func fieldAt(file string, n yamldoc.Node, path string) Location {
+	return Location{File: file, Line: n.LineOf(path), Path: path}
 }
 
 func (m *Manifest) str(path string) string {
@@ -254,27 +246,70 @@ func (m *Manifest) Annotations() map[string]string {
 
 // SetLabel sets one label, keeping the others; it reports the value it replaced, if any.
 func (m *Manifest) SetLabel(key, value string) (old string, had bool, err error) {
-	return setStringAt(m.Node, fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("labels"), fieldpath.Key(key)}, value)
+	return setStringAt(m.Node, labelPath(key), value)
 }
 
 // SetAnnotation sets one annotation, keeping the others.
 func (m *Manifest) SetAnnotation(key, value string) (old string, had bool, err error) {
-	return setStringAt(m.Node, fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(key)}, value)
+	return setStringAt(m.Node, annotationPath(key), value)
+}
+
+// DeleteLabel removes one label, keeping the others; it reports the value it removed, if any.
+// A missing label is not an error, and changes nothing. Through an alias or a "<<" merge key it
+// removes the label from what Kubernetes reads, as Node.Delete does: the alias becomes a copy
+// without the label, a merged map loses the key (copied first when other maps share it).
+func (m *Manifest) DeleteLabel(key string) (old string, had bool, err error) {
+	return deleteStringAt(m.Node, labelPath(key))
+}
+
+// DeleteAnnotation removes one annotation, keeping the others (see DeleteLabel).
+func (m *Manifest) DeleteAnnotation(key string) (old string, had bool, err error) {
+	return deleteStringAt(m.Node, annotationPath(key))
+}
+
+// labelPath and annotationPath are built from keys, never parsed: a key holds dots and slashes
+// (app.kubernetes.io/name).
+func labelPath(key string) fieldpath.Path {
+	return fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("labels"), fieldpath.Key(key)}
+}
+
+func annotationPath(key string) fieldpath.Path {
+	return fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(key)}
 }
 
 // setStringAt sets a string at p and returns what was there.
 func setStringAt(n yamldoc.Node, p fieldpath.Path, value string) (string, bool, error) {
-	var old string
-	had := false
-	if cur, err := n.LookupPath(p); err == nil {
-		had = true
-		if s, err := cur.GetString(""); err == nil {
-			old = s
-		} else if v, err := cur.Value(); err == nil {
-			old = fmt.Sprint(v)
-		}
-	}
+	old, had := stringAt(n, p)
 	return old, had, n.SetPath(p, value)
+}
+
+// deleteStringAt deletes the value at p and returns what was there.
+func deleteStringAt(n yamldoc.Node, p fieldpath.Path) (string, bool, error) {
+	old, had := stringAt(n, p)
+	if !had {
+		return "", false, nil
+	}
+	_, err := n.DeletePath(p)
+	return old, had, err
+}
+
+// stringAt reads the value at p as a string for a caller to report: a string as it is, any
+// other scalar as it reads ("1" for 1), null as "" (what it decodes to in a map of strings).
+func stringAt(n yamldoc.Node, p fieldpath.Path) (string, bool) {
+	cur, err := n.LookupPath(p)
+	if err != nil {
+		return "", false
+	}
+	if cur.Tag() == "!!null" {
+		return "", true
+	}
+	if s, err := cur.GetString(""); err == nil {
+		return s, true
+	}
+	if v, err := cur.Value(); err == nil {
+		return fmt.Sprint(v), true
+	}
+	return "", true
 }
 
 // Remove drops the object from its file when the file is saved: its document (the other

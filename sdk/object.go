@@ -14,7 +14,13 @@ import (
 //
 //	size, err := obj.GetString("spec.size")        // "input/object.yaml:7: spec.size: want a string, got an integer"
 //	replicas, err := obj.GetInt("spec.replicas")   // int64, never a float64 round trip
+//	port, err := obj.GetIntOr("spec.port", 8080)   // optional: 8080 when missing or null
 //	cfg, err := yamldoc.Decode[AppSpec](obj.Node, "spec")
+//
+// Required fields are read with the getters without a default: a missing field is an error
+// wrapping yamldoc.ErrNotFound, on the line of its closest existing parent. Optional fields are
+// read with GetStringOr, GetIntOr, GetBoolOr...: a missing or null field gives the default, as
+// the API server reads an optional field (see package yamldoc, "Optional fields and null").
 //
 // To check the spec against the Promise's CRD, see package schema (schema.Load, then
 // Schema.ValidateObject); it lives apart so stages that never validate do not pay for the JSON
@@ -70,6 +76,13 @@ func ParseObject(data []byte, env Env) (*Object, error) {
 	}
 	return &Object{Node: root, env: env}, nil
 }
+
+// AtPath is where a field of the object is, for messages: the line of its key when it exists,
+// else the line of its closest parent that does, so an error about a missing spec.size points at
+// the "spec:" line:
+//
+//	return sdk.Errorf(obj.AtPath("spec.size"), "required: the number of replicas")
+func (o *Object) AtPath(path string) Location { return fieldAt(ObjectFile, o.Node, path) }
 
 func (o *Object) str(path string) string {
 	s, _ := o.GetString(path)

@@ -48,7 +48,7 @@ func BuiltinScope(group, kind string) Scope { return builtinScopes[groupKind{gro
 //		return err
 //	}
 //	return k.Output.EachManifest(func(m *sdk.Manifest) error {
-//		if scopes.Of(m.Group(), m.Kind()) == sdk.ClusterScoped || m.Namespace() != "" {
+//		if m.Scope(scopes) == sdk.ClusterScoped || m.Namespace() != "" {
 //			return nil // a ClusterRole, a CRD, a kind whose CRD says scope: Cluster
 //		}
 //		return m.Set("metadata.namespace", "team-a")
@@ -84,6 +84,10 @@ func (s *Scopes) Of(group, kind string) Scope {
 	}
 	return s.defined[groupKind{group, kind}].scope
 }
+
+// Scope is where objects of the manifest's kind live, as scopes answers it (Scopes.Of with the
+// manifest's group and kind); nil scopes know the built-in kinds only.
+func (m *Manifest) Scope(scopes *Scopes) Scope { return scopes.Of(m.Group(), m.Kind()) }
 
 // Define declares the scope of a kind that is neither built in nor defined by a CRD the Scopes
 // has seen, e.g. from a stage's setting naming the cluster-scoped kinds of an operator installed

@@ -298,6 +298,57 @@ func kustomizeKinds(t *testing.T) []gvk {
 
 // A stage that defaults namespaces leaves cluster-scoped objects alone: built-in kinds and
 // kinds whose CRD in the output says scope: Cluster.
+func TestManifestScope(t *testing.T) {
+	files := map[string]string{
+		"output/render.yaml": crdYAML("apiextensions.k8s.io/v1", "postgresql.cnpg.io", "ClusterImageCatalog", "Cluster") + `---
+apiVersion: postgresql.cnpg.io/v1
+kind: ClusterImageCatalog
+metadata: {name: postgresql}
+---
+apiVersion: v1
+kind: List
+items:
+  - {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: manager}}
+  - {apiVersion: v1, kind: ServiceAccount, metadata: {name: manager}}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: {name: cnpg}
+---
+apiVersion: example.com/v1
+kind: Deployment
+metadata: {name: not-apps}
+`,
+	}
+	k := sdk.New(context.Background(), kratixDir(files), sdk.Env{}, nil)
+	scopes, err := k.Output.Scopes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type scoped struct{ With, Builtin sdk.Scope }
+	want := map[string]scoped{
+		"CustomResourceDefinition": {sdk.ClusterScoped, sdk.ClusterScoped},
+		"ClusterImageCatalog":      {sdk.ClusterScoped, sdk.ScopeUnknown},  // learnt from the CRD beside it
+		"ClusterRole":              {sdk.ClusterScoped, sdk.ClusterScoped}, // an item of a List
+		"ServiceAccount":           {sdk.Namespaced, sdk.Namespaced},
+		"PodMonitor":               {sdk.ScopeUnknown, sdk.ScopeUnknown}, // no CRD in the output: the stage decides
+		"Deployment":               {sdk.ScopeUnknown, sdk.ScopeUnknown}, // the group decides, not the kind's name
+	}
+	got := map[string]scoped{}
+	if err := k.Output.EachManifest(func(m *sdk.Manifest) error {
+		got[m.Kind()] = scoped{m.Scope(scopes), m.Scope(nil)}
+		if m.Scope(scopes) != scopes.Of(m.Group(), m.Kind()) {
+			t.Errorf("%s: Manifest.Scope and Scopes.Of disagree", m.At())
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scope with the output's CRDs, and with nil Scopes (built-in kinds only): -want +got:\n%s", diff)
+	}
+}
+
 func ExampleScopes() {
 	fs := kratixDir(map[string]string{"output/render.yaml": `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -329,7 +380,7 @@ metadata: {name: cnpg}
 		panic(err)
 	}
 	_ = k.Output.EachManifest(func(m *sdk.Manifest) error {
-		fmt.Printf("%s %s: %s\n", m.Kind(), m.Name(), scopes.Of(m.Group(), m.Kind()))
+		fmt.Printf("%s %s: %s\n", m.Kind(), m.Name(), m.Scope(scopes))
 		return nil
 	})
 	// Output:

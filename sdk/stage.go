@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk/fsys"
@@ -33,17 +34,34 @@ const (
 //		MinReplicas int `env:"MIN_REPLICAS" default:"2" help:"lowest replica count a workload may have"`
 //	}
 //
-// with tags env, flag, default, help, required:"true" and enum:"a,b"; --help lists them.
+// with tags env, flag, default, help, required:"true", enum:"a,b" and empty:"allowed"; --help
+// lists them. A flag wins over the env var, the env var over the default; an env var set to ""
+// counts as unset unless the setting is tagged empty:"allowed" ("" switches something off).
 // $(KRATIX_*) references left in values are expanded the Kubernetes way.
 type Stage[C any] struct {
 	Name    string // the binary's name, first word of every log line
 	Summary string // one line for --help
 	// Acts lists the workflows the stage acts on; in any other it logs why it skips and exits 0.
-	// Empty means resource configure only.
+	// Empty means both configure workflows, resource and promise (see Workflows): a stage put
+	// in a configure pipeline acts, whichever the pipeline is, and none acts in a delete
+	// workflow unless it says so, since Kratix ignores a delete workflow's output. A stage that
+	// only makes sense for requests says Acts: []sdk.Workflow{sdk.ResourceConfigure}.
 	Acts []Workflow
 	// Run does the work. Problems it reports with k.Errorf, or returns (joined errors are
-	// reported one per line), make the run exit 1; Misconfigured errors exit 2.
+	// reported one per line), make the run exit 1; Misconfigured errors exit 2. A Stage without
+	// Run is a bug: every run of it says so and exits 1.
 	Run func(k *Kratix, cfg *C) error
+}
+
+// DefaultActs are the workflows a stage with no Acts acts on: both configure workflows.
+var DefaultActs = []Workflow{ResourceConfigure, PromiseConfigure}
+
+// Workflows are the workflows the stage acts on: Acts, or DefaultActs when it is empty.
+func (s Stage[C]) Workflows() []Workflow {
+	if len(s.Acts) == 0 {
+		return slices.Clone(DefaultActs)
+	}
+	return slices.Clone(s.Acts)
 }
 
 // Invocation is what a stage process is given. Tests fill it in memory; Main from the OS.
@@ -114,21 +132,21 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 		settings.Usage(inv.Stdout, s.Name, s.Summary, cfg)
 		return Result{ExitCode: ExitOK}
 	}
+	if s.Run == nil {
+		return s.noRun(log)
+	}
 	if err != nil {
-		return misconfiguredResult(log, err)
+		return s.misconfigured(log, err, true) // every problem the parser finds is a setting's
 	}
 	env, err := ReadEnv(inv.Env)
 	if err != nil {
-		return misconfiguredResult(log, err)
+		return s.misconfigured(log, err, false)
 	}
 	if env.Assumed {
 		log.Info(fmt.Sprintf("KRATIX_WORKFLOW_TYPE or KRATIX_WORKFLOW_ACTION is not set: assuming a %s run outside Kratix", env.Workflow()))
 	}
-	acts := s.Acts
-	if len(acts) == 0 {
-		acts = []Workflow{ResourceConfigure}
-	}
-	if !actsOn(acts, env.Workflow()) {
+	acts := s.Workflows()
+	if !slices.Contains(acts, env.Workflow()) {
 		log.Info(fmt.Sprintf("skipped: acts on %s workflows only, this is a %s workflow", workflowList(acts), env.Workflow()))
 		return Result{ExitCode: ExitOK}
 	}
@@ -136,7 +154,7 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if files == nil {
 		disk, err := fsys.Disk(common.KratixDir)
 		if err != nil {
-			return misconfiguredResult(log, fmt.Errorf("kratix directory %s: %v (set --kratix-dir or KRATIX_DIR)", common.KratixDir, unwrapPath(err)))
+			return s.misconfigured(log, fmt.Errorf("kratix directory %s: %v (set --kratix-dir or KRATIX_DIR)", common.KratixDir, unwrapPath(err)), true)
 		}
 		defer disk.Close()
 		files = disk
@@ -153,7 +171,7 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if IsMisconfigured(runErr) {
 		k.Fail(runErr)
 		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
-		log.Error("failed: misconfigured (exit 2); run with --help to list the settings")
+		log.Error(s.misconfiguredLine(res.Diagnostics, false))
 		return res
 	}
 	if runErr != nil {
@@ -242,24 +260,82 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-func misconfiguredResult(log *slog.Logger, err error) Result {
+// noRun is the run of a Stage declared without Run: a bug in the stage, not in its input or
+// settings, so it exits 1 as a panic does, saying what is missing.
+func (s Stage[C]) noRun(log *slog.Logger) Result {
+	name := s.Name
+	if name == "" {
+		name = "the stage"
+	}
+	d := Diagnostic{Severity: Error, Message: fmt.Sprintf("%s has no Run function: its sdk.Stage is declared without Run (this is a bug in %s)", name, name)}
+	log.Error(d.Message)
+	log.Error("failed: 1 error; nothing read, nothing written")
+	return Result{ExitCode: ExitRuleBroken, Diagnostics: []Diagnostic{d}}
+}
+
+// misconfigured ends a run whose settings or environment are wrong, before Run: every problem,
+// then the last line. settingsErr says err is about settings --help lists, whatever it names.
+func (s Stage[C]) misconfigured(log *slog.Logger, err error, settingsErr bool) Result {
 	ds := diagnose(err)
 	for _, d := range ds {
 		for _, line := range strings.Split(d.String(), "\n") {
 			log.Error(line)
 		}
 	}
-	log.Error("failed: misconfigured (exit 2); run with --help to list the settings")
+	log.Error(s.misconfiguredLine(ds, settingsErr))
 	return Result{ExitCode: ExitMisconfigured, Diagnostics: ds}
 }
 
-func actsOn(acts []Workflow, w Workflow) bool {
-	for _, a := range acts {
-		if a == w {
-			return true
+// misconfiguredLine is the last line of a misconfigured run, with a hint only where it is
+// true: --help when the problems are the settings' (settingsErr) or one names a setting --help
+// lists (by its variable or its flag), and for a KRATIX_* variable that is not one of them,
+// that Kratix sets it in the pod and how to set it outside Kratix.
+func (s Stage[C]) misconfiguredLine(ds []Diagnostic, settingsErr bool) string {
+	names := map[string]bool{}
+	for _, st := range settings.Listed(new(C)) {
+		names[st.Env], names["--"+st.Flag] = true, true
+	}
+	setting := settingsErr
+	var kratix []string
+	for _, d := range ds {
+		for _, word := range strings.FieldsFunc(d.String(), notNameChar) {
+			switch {
+			case names[word]:
+				setting = true
+			case strings.HasPrefix(word, "KRATIX_") && len(word) > len("KRATIX_") && !slices.Contains(kratix, word):
+				kratix = append(kratix, word)
+			}
 		}
 	}
-	return false
+	line := "failed: misconfigured (exit 2)"
+	if setting {
+		line += "; run with --help to list the settings"
+	}
+	if len(kratix) > 0 {
+		stage := s.Name
+		if stage == "" {
+			stage = "<stage>"
+		}
+		is, them := "is", "it"
+		if len(kratix) > 1 {
+			is, them = "are", "them"
+		}
+		line += fmt.Sprintf("; %s %s set by Kratix in the pipeline pod (docs/contract.md#environment): outside Kratix, set %s in the environment (%s=<value> %s ...)",
+			joinAnd(kratix), is, them, kratix[0], stage)
+	}
+	return line
+}
+
+// notNameChar splits a message into the words that may name a variable or a flag.
+func notNameChar(r rune) bool {
+	return !(r == '_' || r == '-' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+}
+
+func joinAnd(words []string) string {
+	if len(words) <= 1 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func workflowList(acts []Workflow) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,13 +81,19 @@ func TestStageExits(t *testing.T) {
 		{"a bad setting exits 2", Stage[testConfig]{Name: "s", Run: ok}, withEnv(map[string]string{"MIN_REPLICAS": "many"}), nil, ExitMisconfigured,
 			nil, ""},
 		{"a bad KRATIX_DRY_RUN exits 2", Stage[testConfig]{Name: "s", Run: ok}, withEnv(map[string]string{"KRATIX_DRY_RUN": "maybe"}), nil, ExitMisconfigured,
-			[]string{`ERROR s: KRATIX_DRY_RUN="maybe": want true or false`, "ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"}, ""},
+			[]string{`ERROR s: KRATIX_DRY_RUN="maybe": want true or false`, "ERROR s: failed: misconfigured (exit 2); KRATIX_DRY_RUN is set by Kratix in the pipeline pod (docs/contract.md#environment): outside Kratix, set it in the environment (KRATIX_DRY_RUN=<value> s ...)"}, ""},
 		{"a delete workflow is skipped with one line, exit 0", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("must not run") }},
 			map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "delete"}, nil, ExitOK,
-			[]string{"INFO s: skipped: acts on resource configure workflows only, this is a resource delete workflow"}, ""},
-		{"a promise workflow is skipped with one line, exit 0", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("must not run") }},
+			[]string{"INFO s: skipped: acts on resource configure and promise configure workflows only, this is a resource delete workflow"}, ""},
+		{"a stage acting on resource workflows skips a promise workflow with one line, exit 0", Stage[testConfig]{Name: "s", Acts: []Workflow{ResourceConfigure}, Run: func(*Kratix, *testConfig) error { panic("must not run") }},
 			map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"}, nil, ExitOK,
 			[]string{"INFO s: skipped: acts on resource configure workflows only, this is a promise configure workflow"}, ""},
+		{"a stage with no Run says so and exits 1, as for any other bug, without reading a file", Stage[testConfig]{Name: "s"}, configure, nil, ExitRuleBroken,
+			[]string{"ERROR s: s has no Run function: its sdk.Stage is declared without Run (this is a bug in s)", "ERROR s: failed: 1 error; nothing read, nothing written"}, ""},
+		{"a stage with no Run and no Name says so too", Stage[testConfig]{}, configure, nil, ExitRuleBroken,
+			[]string{"ERROR the stage has no Run function: its sdk.Stage is declared without Run (this is a bug in the stage)", "ERROR failed: 1 error; nothing read, nothing written"}, ""},
+		{"a stage with no Run still prints its --help", Stage[testConfig]{Name: "s", Summary: "does s"}, configure, []string{"--help"}, ExitOK,
+			[]string{""}, "MIN_REPLICAS"},
 		{"a stage acting on promise workflows runs in one", Stage[testConfig]{Name: "s", Acts: []Workflow{PromiseConfigure}, Run: ok},
 			map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure"}, nil, ExitOK,
 			[]string{"INFO s: done: 0 files written in output, 0 files in metadata"}, ""},
@@ -96,8 +103,8 @@ func TestStageExits(t *testing.T) {
 		{"a panic is recovered into an error, exit 1", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { panic("boom") }}, configure, nil, ExitRuleBroken,
 			[]string{"ERROR s: internal error: boom (this is a bug in s; please report it with the input that caused it)",
 				"ERROR s: failed: 1 error; 0 files written in output, 0 files in metadata"}, ""},
-		{"Misconfigured from Run exits 2", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
-			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"}, ""},
+		{"Misconfigured from Run exits 2; it names no setting --help lists, so no hint points there", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
+			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2)"}, ""},
 		{"every reported problem is logged, then one summary line; the failed run wrote nothing", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
 			k.Warnf(Location{File: "output/a.yaml", Line: 3}, "odd")
 			k.Errorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")
@@ -128,6 +135,83 @@ func TestStageExits(t *testing.T) {
 				t.Errorf("last line %q is not the summary", lines[n-1])
 			}
 		})
+	}
+}
+
+// The last line of a misconfigured run points at --help only when a problem names a setting
+// --help lists, and explains a KRATIX_* variable, which --help does not list.
+func TestMisconfiguredHint(t *testing.T) {
+	const help = "; run with --help to list the settings"
+	const promise = "; KRATIX_PROMISE_NAME is set by Kratix in the pipeline pod (docs/contract.md#environment): outside Kratix, set it in the environment (KRATIX_PROMISE_NAME=<value> s ...)"
+	misconfigured := func(format string, args ...any) Stage[testConfig] {
+		return Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured(format, args...) }}
+	}
+	ok := Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return nil }}
+	tests := []struct {
+		reason string
+		stage  Stage[testConfig]
+		env    map[string]string
+		args   []string
+		want   string // the last line, after "ERROR s: failed: misconfigured (exit 2)"
+	}{
+		{"a KRATIX_* variable is not a setting: Kratix sets it", misconfigured("KRATIX_PROMISE_NAME is not set"), configure, nil, promise},
+		{"a stage's own setting, by its variable", misconfigured("MIN_REPLICAS: %d is below 1", 0), configure, nil, help},
+		{"a stage's own setting, by its flag", misconfigured("--target names nothing"), configure, nil, help},
+		{"a common setting", misconfigured("LOG_FORMAT cannot be json here"), configure, nil, help},
+		{"a setting and a KRATIX_* variable: both hints", misconfigured("TARGET needs KRATIX_PROMISE_NAME"), configure, nil, help + promise},
+		{"two KRATIX_* variables, each named once", misconfigured("KRATIX_PROMISE_NAME and KRATIX_OBJECT_NAME are not set; KRATIX_PROMISE_NAME is needed"), configure, nil,
+			"; KRATIX_PROMISE_NAME and KRATIX_OBJECT_NAME are set by Kratix in the pipeline pod (docs/contract.md#environment): outside Kratix, set them in the environment (KRATIX_PROMISE_NAME=<value> s ...)"},
+		{"neither: no hint", misconfigured("the vault refused the token"), configure, nil, ""},
+		{"a word that only contains a setting's name is not it", misconfigured("MIN_REPLICAS_MAX is odd"), configure, nil, ""},
+		{"a bad setting from the settings parser", ok, withEnv(map[string]string{"MIN_REPLICAS": "many"}), nil, help},
+		{"an unknown flag", ok, configure, []string{"--nope"}, help},
+		{"a missing kratix directory names KRATIX_DIR, a setting", ok, configure, []string{"--kratix-dir", "/nonexistent/kratix"}, help},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			var stderr bytes.Buffer
+			inv := Invocation{Args: tc.args, Env: MapEnv(tc.env), Stderr: &stderr}
+			if !slices.Contains(tc.args, "--kratix-dir") {
+				inv.FS = pod(t, map[string]string{ObjectFile: "kind: A\n"})
+			}
+			res := tc.stage.Execute(inv)
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			if res.ExitCode != ExitMisconfigured {
+				t.Fatalf("exit %d, want 2:\n%s", res.ExitCode, stderr.String())
+			}
+			if diff := cmp.Diff("ERROR s: failed: misconfigured (exit 2)"+tc.want, lines[len(lines)-1]); diff != "" {
+				t.Errorf("last line -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+// An empty Acts acts in both configure workflows and in no delete workflow; docgen documents
+// what Workflows returns.
+func TestDefaultActs(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		w      Workflow
+		acts   bool
+	}{
+		{"a stage added to a resource configure pipeline acts", ResourceConfigure, true},
+		{"a post-processor added to a promise configure pipeline acts: it is not silently skipped", PromiseConfigure, true},
+		{"a delete workflow's output is ignored by Kratix: a stage acts there only when it says so", ResourceDelete, false},
+		{"nor in a promise delete workflow", PromiseDelete, false},
+		{"nor in a workflow type Kratix extensions bring", Workflow{"healthcheck", "configure"}, false},
+	} {
+		ran := false
+		st := Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { ran = true; return nil }}
+		res, lines, _ := runStage(t, st, map[string]string{"KRATIX_WORKFLOW_TYPE": tc.w.Type, "KRATIX_WORKFLOW_ACTION": tc.w.Action})
+		if ran != tc.acts || res.ExitCode != ExitOK {
+			t.Errorf("%s: in a %s workflow ran=%v exit %d, want ran=%v exit 0:\n%s", tc.reason, tc.w, ran, res.ExitCode, tc.acts, strings.Join(lines, "\n"))
+		}
+	}
+	if diff := cmp.Diff([]Workflow{ResourceConfigure, PromiseConfigure}, Stage[testConfig]{}.Workflows()); diff != "" {
+		t.Errorf("Workflows of an empty Acts: -want +got:\n%s", diff)
+	}
+	if diff := cmp.Diff([]Workflow{ResourceDelete}, Stage[testConfig]{Acts: []Workflow{ResourceDelete}}.Workflows()); diff != "" {
+		t.Errorf("Workflows of a set Acts: -want +got:\n%s", diff)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func (s Stage[C]) outsideWave(k *Kratix, c settings.Common) (Result, bool) {
 	w, err := rollout.Parse(c.RolloutSelector, c.RolloutPercent)
 	if err != nil {
-		return misconfiguredResult(k.Log, Misconfigured("%v", err)), true
+		return s.misconfigured(k.Log, Misconfigured("%v", err), true), true
 	}
 	if w.All() {
 		return Result{}, false

@@ -17,6 +17,7 @@ type Config struct {
 var stage = sdk.Stage[Config]{
 	Name:    "custom-stage",
 	Summary: "turns an app request into a Deployment and a Service",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure},
 	Run:     run,
 }
 

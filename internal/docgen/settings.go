@@ -43,11 +43,7 @@ func stages() []stageDoc {
 
 func doc[C any](s sdk.Stage[C], readme string) stageDoc {
 	d := stageDoc{Binary: s.Name, README: readme, Summary: s.Summary}
-	acts := s.Acts
-	if len(acts) == 0 { // what Stage.Acts documents for an empty list
-		acts = []sdk.Workflow{sdk.ResourceConfigure}
-	}
-	for _, w := range acts {
+	for _, w := range s.Workflows() {
 		d.Acts = append(d.Acts, w.String())
 	}
 	for _, x := range s.Settings() {

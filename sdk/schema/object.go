@@ -28,26 +28,7 @@ func (s *Schema) ValidateObject(obj *sdk.Object) error {
 	}
 	var errs []error
 	for _, v := range s.ValidateSpec(spec) {
-		line := obj.Line()
-		if n, err := obj.Lookup(v.Path); err == nil {
-			line = n.Line()
-		} else if p, ok := closestParent(obj, v.Path); ok {
-			line = p
-		}
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: line, Path: v.Path}, "%s", v.Message))
+		errs = append(errs, sdk.Errorf(obj.AtPath(v.Path), "%s", v.Message))
 	}
 	return errors.Join(errs...)
-}
-
-// closestParent is the line of the deepest existing parent of path (a missing required field
-// is reported where its parent map is).
-func closestParent(obj *sdk.Object, path string) (int, bool) {
-	for i := len(path) - 1; i > 0; i-- {
-		if path[i] == '.' || path[i] == '[' {
-			if n, err := obj.Lookup(path[:i]); err == nil {
-				return n.Line(), true
-			}
-		}
-	}
-	return 0, false
 }

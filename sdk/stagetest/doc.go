@@ -2,7 +2,8 @@
 //
 // A Fixture is the pod as the stage finds it: the input object, the environment, and the files
 // earlier stages left in output and metadata. Run executes one stage (or a Chain of stages, the
-// way Kratix runs a pipeline's containers one after another) and returns a Result to inspect:
+// way Kratix runs a pipeline's containers one after another, each a Container with its own env
+// and args when the Promise gives them their own settings) and returns a Result to inspect:
 // output files, status, destination selectors, workflow control, diagnostics, logs, the changes
 // the run committed and the exit code. Runs go through Stage.Execute, so a run's writes are
 // committed exactly as in a pod: only when it succeeded. Idempotent runs a stage twice and fails

@@ -108,10 +108,17 @@ func (r *Result) HasOutput(name string) bool {
 	return err == nil
 }
 
-// Status is the first document of metadata/status.yaml as Go values (empty when absent).
+// Status is metadata/status.yaml as the status-writer will read it, as Kratix.Status.Read reads
+// it: YAML 1.1 (an unquoted yes is true), integers as int64, other numbers as float64; empty when
+// absent. The test fails if Kratix would refuse the file.
 func (r *Result) Status() map[string]any {
 	r.t.Helper()
-	return r.firstMap(sdk.StatusFile)
+	k := sdk.New(context.Background(), r.FS, sdk.Env{}, nil)
+	st, err := k.Status.Read()
+	if err != nil {
+		r.t.Fatalf("%s: %v", sdk.StatusFile, err)
+	}
+	return st
 }
 
 // Control is metadata/workflow-control.yaml as Go values (empty when absent).
@@ -184,8 +191,46 @@ func Snapshot(m *fsys.MemFS) map[string]string {
 // Kratix's init containers do.
 type chain []Runner
 
-// Chain makes one Runner of several stages.
+// Chain makes one Runner of several stages, run one after another on the same pod. Each gets
+// the run's environment and flags (the Fixture's); to give a stage its own settings, as a
+// Promise gives each container its env and args, wrap it in a Container:
+//
+//	pipeline := stagetest.Chain(
+//		stagetest.Container{Stage: stage, Env: map[string]string{"ENVIRONMENT": "prod"}},
+//		stagetest.Container{Stage: labelinjector.Stage, Env: map[string]string{"MANAGED_BY": "platform-team"}},
+//	)
+//	res := stagetest.Run(t, pipeline, stagetest.Fixture{Object: request, Env: map[string]string{"KRATIX_PROMISE_NAME": "hello"}})
 func Chain(stages ...Runner) Runner { return chain(stages) }
+
+// Container is one container of a Promise's pipeline: a stage with the env and args the Promise
+// gives that container alone. It runs with the run's environment (the KRATIX_* variables Kratix
+// gives every container, and the Fixture's Env) overlaid by its own Env, and with the run's
+// flags followed by its own Args (a later flag wins). Other containers of a Chain do not see
+// its settings.
+type Container struct {
+	Stage Runner
+	Env   map[string]string
+	Args  []string
+}
+
+// Execute runs the container's stage with its own env and args.
+func (c Container) Execute(inv sdk.Invocation) sdk.Result {
+	if len(c.Env) > 0 {
+		pod := inv.Env
+		own := c.Env
+		inv.Env = func(name string) (string, bool) {
+			if v, ok := own[name]; ok {
+				return v, true
+			}
+			if pod == nil {
+				return "", false
+			}
+			return pod(name)
+		}
+	}
+	inv.Args = append(inv.Args[:len(inv.Args):len(inv.Args)], c.Args...)
+	return c.Stage.Execute(inv)
+}
 
 func (c chain) Execute(inv sdk.Invocation) sdk.Result {
 	var all []sdk.Diagnostic

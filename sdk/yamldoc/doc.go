@@ -13,6 +13,21 @@
 // is skipped. Errors never quote the document's values (they may be a Secret's): they name
 // lines and field paths. FuzzReadsAsKubernetes holds the reading to the decoder's.
 //
+// # Optional fields and null
+//
+// Read a required field with GetString, GetInt, GetBool...: a missing value is an error wrapping
+// ErrNotFound, and a null is an error too ("want an integer, got null"). Read an optional field
+// with GetStringOr, GetIntOr, GetBoolOr...: they give the default when the value is missing or
+// null (null, ~, or a key with no value), or when a parent on its path is (spec: null has no
+// spec.size). That is how the API server reads an optional field: in a custom resource it
+// replaces a null with the field's default, or drops it when there is none (unless the schema
+// says nullable: true), and in a built-in type a null decodes as the field's zero value; so
+// "size: null" means what leaving size out means. A value of another type is an error
+// either way: "size: three" is a mistake the request's author must hear about, not a default.
+//
+// Messages about a field name the line of its key (LineOf): for a field that is missing, the key
+// of the closest parent that exists, so "spec.size: not found" points at the "spec:" line.
+//
 // # Edits that keep the file
 //
 // Stages edit files that other stages, Helm or kubectl wrote, and Kratix ships every byte to

@@ -114,3 +114,37 @@ spec:
 	fmt.Println(enabled, replicas)
 	// Output: true 3
 }
+
+// Optional fields take a default when they are missing or null, as the API server reads them: it
+// replaces a null in a custom resource with the field's default. A value of the wrong type is
+// still an error, naming the file, line and path (never the value: it may be a Secret's).
+func ExampleNode_GetIntOr() {
+	f, err := yamldoc.Parse("input/object.yaml", []byte(`apiVersion: example.com/v1
+kind: App
+metadata:
+  name: todo
+spec:
+  size: null
+  replicas: 3
+  port: http
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	obj := f.Docs()[0].Root()
+	size, _ := obj.GetIntOr("spec.size", 10)          // null: the default
+	replicas, _ := obj.GetIntOr("spec.replicas", 1)   // written: the value
+	region, _ := obj.GetStringOr("spec.region", "eu") // missing: the default
+	fmt.Println(size, replicas, region)
+	_, err = obj.GetIntOr("spec.port", 8080)
+	fmt.Println(err)
+	_, err = obj.GetInt("spec.size") // a required field: null is not a value
+	fmt.Println(err)
+	fmt.Println(obj.LineOf("spec.database.name")) // where a message about a missing field points: spec:
+	// Output:
+	// 10 3 eu
+	// input/object.yaml:8: spec.port: want an integer, got a string
+	// input/object.yaml:6: spec.size: want an integer, got null
+	// 5
+}

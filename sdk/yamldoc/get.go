@@ -120,37 +120,76 @@ func (v Node) Lookup(path string) (Node, error) {
 // LookupPath is Lookup with a parsed path. Keys are looked up as Kubernetes reads the map:
 // through aliases and "<<" merge keys, with keys read as strings (yes is "true").
 func (v Node) LookupPath(p fieldpath.Path) (Node, error) {
+	n, _, err := v.walk(p)
+	return n, err
+}
+
+// LineOf is the file line a message about path should name: the line of its key (or of its
+// list item) when the value exists, else the line of the key of the closest parent that exists,
+// so "spec.replicas: not found" points at the "spec:" line, not at the first key under it. It is
+// the line Lookup's errors name. A malformed path gives the line of the node's own key.
+func (v Node) LineOf(path string) int {
+	p, err := fieldpath.Parse(path)
+	if err != nil {
+		p = nil
+	}
+	return v.LineOfPath(p)
+}
+
+// LineOfPath is LineOf with a parsed path.
+func (v Node) LineOfPath(p fieldpath.Path) int {
+	if v.doc == nil || v.doc.root == nil {
+		return v.Line()
+	}
+	// From the document's root, so that the node's own key is known: a node holds its value,
+	// whose line is its first entry's when it is a map.
+	_, line, _ := v.doc.Root().walk(fieldpath.Join(v.path, p))
+	return line
+}
+
+// walk follows p from v. line is the line of the key (or list item) that holds the last value
+// reached: the value at p when it exists, else its closest existing parent, or the value that
+// p cannot go through.
+func (v Node) walk(p fieldpath.Path) (_ Node, line int, _ error) {
 	cur := v
-	line := v.Line() // the line of the key that holds cur: where a missing child is reported
+	line = v.Line()
 	for i, e := range p {
 		n := cur.n.resolved()
 		if n == nil {
-			return Node{}, v.errAt(p[:i+1], line, ErrNotFound, "not found")
+			return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 		}
 		next := cur.path.Child(e)
 		switch {
 		case e.IsIndex && n.kind == SeqKind:
 			if e.Index >= len(n.children) {
-				return Node{}, v.errAt(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
+				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
 			}
 			cur = Node{doc: v.doc, n: n.children[e.Index], path: next}
-			line = cur.Line()
+			line = lineOr(cur.n.line, line)
 		case !e.IsIndex && n.kind == MapKind:
 			en, ok := lookup(n, e.Key)
 			if !ok {
-				return Node{}, v.errAt(p[:i+1], line, ErrNotFound, "not found")
+				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 			}
 			cur = Node{doc: v.doc, n: en.v, path: next}
-			line = en.k.line
+			line = lineOr(en.k.line, line)
 		default:
 			want := "a map"
 			if e.IsIndex {
 				want = "a list"
 			}
-			return Node{}, v.errAt(p[:i], line, nil, fmt.Sprintf("is %s, not %s", describe(n), want))
+			return Node{}, line, v.errAt(p[:i], line, nil, fmt.Sprintf("is %s, not %s", describe(n), want))
 		}
 	}
-	return cur, nil
+	return cur, line, nil
+}
+
+// lineOr is line, or parent's line for a value an edit added (it has no line of its own).
+func lineOr(line, parent int) int {
+	if line > 0 {
+		return line
+	}
+	return parent
 }
 
 // Has reports whether a value exists at path.
@@ -168,7 +207,7 @@ func (v Node) errAt(rel fieldpath.Path, line int, wrapped error, msg string) err
 }
 
 func (v Node) typeErr(want string) error {
-	return v.errAt(nil, v.Line(), nil, fmt.Sprintf("want %s, got %s", want, describe(v.n.resolved())))
+	return v.errAt(nil, v.LineOfPath(nil), nil, fmt.Sprintf("want %s, got %s", want, describe(v.n.resolved())))
 }
 
 // describe names a value's type for messages.

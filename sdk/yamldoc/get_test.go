@@ -85,7 +85,7 @@ func TestGetters(t *testing.T) {
 		{"alias", "aliases are followed", func() (any, error) { return root.GetInt("spec.alias.a") }, int64(1), ""},
 		{"get big", "integers beyond 64 bits are floats to Kubernetes (goyaml.v2)", func() (any, error) { return root.Get("spec.huge") }, 1.2345678901234568e+29, ""},
 		{"get null", "null is nil", func() (any, error) { return root.Get("spec.nothing") }, nil, ""},
-		{"empty path", "the empty path is the node itself", func() (any, error) { m, _ := root.Lookup("metadata"); return m.GetString("") }, nil, `get.yaml:6: metadata: want a string, got a map`},
+		{"empty path", "the empty path is the node itself; a map is named on its key's line, not its first entry's", func() (any, error) { m, _ := root.Lookup("metadata"); return m.GetString("") }, nil, `get.yaml:5: metadata: want a string, got a map`},
 		{"huge int tag", "an integer beyond 64 bits is a float to Kubernetes", func() (any, error) { n, _ := root.Lookup("spec.huge"); return n.Tag(), nil }, "!!float", ""},
 		{"date tag", "a date is a string to Kubernetes", func() (any, error) { n, _ := root.Lookup("spec.day"); return n.Tag(), nil }, "!!str", ""},
 

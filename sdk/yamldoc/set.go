@@ -362,6 +362,11 @@ func (v Node) Delete(path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return v.DeletePath(p)
+}
+
+// DeletePath is Delete with a parsed path.
+func (v Node) DeletePath(p fieldpath.Path) (bool, error) {
 	if v.doc == nil {
 		return false, nil
 	}

@@ -16,7 +16,7 @@ import (
 type Config struct {
 	Kinds           []string `env:"KINDS" default:"Deployment" enum:"Deployment,StatefulSet,ReplicaSet" help:"apps/v1 workload kinds to raise, comma-separated"`
 	MinReplicas     int      `env:"MIN_REPLICAS" default:"2" help:"lowest replica count a workload may have (the stagekit.dev/min-replicas annotation overrides it per workload)"`
-	StatusField     string   `env:"STATUS_FIELD" default:"replicas" help:"top-level status key that receives the smallest final replica count; empty disables it"`
+	StatusField     string   `env:"STATUS_FIELD" default:"replicas" empty:"allowed" help:"top-level status key that receives the smallest final replica count; empty disables it"`
 	RequireWorkload bool     `env:"REQUIRE_WORKLOAD" default:"false" help:"fail (exit 1) when the output holds no workload of KINDS"`
 }
 
@@ -34,7 +34,7 @@ var Stage = sdk.Stage[Config]{
 var statusReserved = map[string]bool{"kratix": true, "message": true, "conditions": true}
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	if err := cfg.check(k.Env); err != nil {
+	if err := cfg.check(); err != nil {
 		return err
 	}
 	facts, err := scan(k, cfg)
@@ -86,12 +86,7 @@ func writeStatus(k *sdk.Kratix, cfg *Config, floor int64) statusResult {
 }
 
 // check validates the settings (exit 2 on a problem).
-func (cfg *Config) check(env sdk.Env) error {
-	// The SDK treats an env var set to "" as unset, so STATUS_FIELD="" would silently fall
-	// back to the default; the README documents that it disables the status.
-	if v, ok := env.Lookup("STATUS_FIELD"); ok && strings.TrimSpace(v) == "" && cfg.StatusField == "replicas" {
-		cfg.StatusField = ""
-	}
+func (cfg *Config) check() error {
 	cfg.StatusField = strings.TrimSpace(cfg.StatusField)
 	var problems []error
 	if cfg.MinReplicas < 1 {

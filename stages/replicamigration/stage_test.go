@@ -64,6 +64,35 @@ func TestSettings(t *testing.T) {
 	}
 }
 
+// STATUS_FIELD="" disables the status (the README says so), and a flag wins over the env var
+// whatever either holds: flag, then env, then default.
+func TestStatusFieldPrecedence(t *testing.T) {
+	tests := []struct {
+		reason string
+		env    map[string]string
+		args   []string
+		want   map[string]any
+	}{
+		{"the default writes status.replicas", nil, nil, map[string]any{"replicas": int64(2)}},
+		{"an empty env var disables the status", map[string]string{"STATUS_FIELD": ""}, nil, map[string]any{}},
+		{"blanks disable it too", map[string]string{"STATUS_FIELD": "  "}, nil, map[string]any{}},
+		{"a flag wins over an empty env var", map[string]string{"STATUS_FIELD": ""}, []string{"--status-field", "replicas"}, map[string]any{"replicas": int64(2)}},
+		{"a flag naming another key wins over an empty env var", map[string]string{"STATUS_FIELD": ""}, []string{"--status-field=ready"}, map[string]any{"ready": int64(2)}},
+		{"an empty flag wins over the env var", map[string]string{"STATUS_FIELD": "ready"}, []string{"--status-field="}, map[string]any{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			res := stagetest.Run(t, Stage, stagetest.Fixture{Env: tc.env, Args: tc.args, Output: map[string]string{"app.yaml": deployment}})
+			if res.ExitCode != 0 {
+				t.Fatalf("exit %d:\n%s", res.ExitCode, res.Logs)
+			}
+			if diff := cmp.Diff(tc.want, res.Status()); diff != "" {
+				t.Errorf("status -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestFinalReplicas(t *testing.T) {
 	tests := []struct {
 		name, reason string

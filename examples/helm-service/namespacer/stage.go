@@ -24,7 +24,6 @@ import (
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk"
-	"github.com/stagekit/stagekit/sdk/fieldpath"
 )
 
 // Config is what the Promise sets on the container.
@@ -88,7 +87,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		var errs []error
 		var set, gone int
 		for _, m := range f.Manifests() {
-			scope := scopes.Of(m.Group(), m.Kind())
+			scope := m.Scope(scopes)
 			if scope == sdk.ScopeUnknown {
 				name := m.Kind()
 				if m.Group() != "" {
@@ -154,20 +153,17 @@ func change(set int, namespace string, dropped int) string {
 // dropAnnotations removes the keys from metadata.annotations, and the map when it is left
 // empty. It reports how many it removed.
 func dropAnnotations(m *sdk.Manifest, keys []string) (int, error) {
-	annotations := m.Annotations()
 	n := 0
 	for _, key := range keys {
-		if _, ok := annotations[key]; !ok {
-			continue
-		}
-		p := fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(key)}
-		if _, err := m.Delete(p.String()); err != nil {
+		_, had, err := m.DeleteAnnotation(key)
+		if err != nil {
 			return n, err
 		}
-		delete(annotations, key)
-		n++
+		if had {
+			n++
+		}
 	}
-	if n > 0 && len(annotations) == 0 {
+	if a, err := m.Lookup("metadata.annotations"); n > 0 && err == nil && a.Len() == 0 {
 		if _, err := m.Delete("metadata.annotations"); err != nil {
 			return n, err
 		}

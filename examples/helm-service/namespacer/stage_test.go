@@ -164,8 +164,8 @@ func TestRequireMode(t *testing.T) {
 	in := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n---\napiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: creds\n"
 	res := stagetest.Run(t, namespacer.Stage, stagetest.Fixture{Object: request, Env: map[string]string{"MODE": "require"}, Output: map[string]string{"x.yaml": in}})
 	want := []string{
-		"output/x.yaml:4: metadata.namespace: ConfigMap a is namespaced but names no namespace: every namespaced object must say where it goes",
-		"output/x.yaml:14: metadata.namespace: ExternalSecret creds is namespaced but names no namespace: every namespaced object must say where it goes",
+		"output/x.yaml:3: metadata.namespace: ConfigMap a is namespaced but names no namespace: every namespaced object must say where it goes",
+		"output/x.yaml:13: metadata.namespace: ExternalSecret creds is namespaced but names no namespace: every namespaced object must say where it goes",
 	}
 	if res.ExitCode != sdk.ExitRuleBroken {
 		t.Errorf("exit %d, want 1:\n%s", res.ExitCode, res.Logs)

@@ -28,6 +28,7 @@ type Config struct {
 var Stage = sdk.Stage[Config]{
 	Name:    "mongodb-configure",
 	Summary: "writes the MongoDBCommunity resource of a MongoDB request at the exact version its major version maps to",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure},
 	Run:     run,
 }
 

@@ -30,6 +30,7 @@ type Config struct {
 var Stage = sdk.Stage[Config]{
 	Name:    "default-network-policy",
 	Summary: "gives every namespace the output deploys to a NetworkPolicy admitting only its own pods and the ingress controller",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure},
 	Run:     run,
 }
 

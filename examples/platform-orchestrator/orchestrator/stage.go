@@ -30,6 +30,7 @@ type Config struct {
 var Stage = sdk.Stage[Config]{
 	Name:    "platform-orchestrator",
 	Summary: "renders a team platform's sub-requests (namespace, database, cache) and its ingress and ExternalSecret",
+	Acts:    []sdk.Workflow{sdk.ResourceConfigure},
 	Run:     run,
 }
 

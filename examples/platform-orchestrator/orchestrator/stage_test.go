@@ -220,7 +220,7 @@ func TestTheHouseRulesRefuse(t *testing.T) {
 		want  string
 	}{
 		{"a Secret", leaky, "ERROR secret-forbidder: output/payments_db-password.yaml:1: Secret payments/db-password (document 1)"},
-		{"no namespace", sloppy, "ERROR namespacer: output/platform/extra.yaml:4: metadata.namespace: Bucket reports is namespaced but names no namespace"},
+		{"no namespace", sloppy, "ERROR namespacer: output/platform/extra.yaml:3: metadata.namespace: Bucket reports is namespaced but names no namespace"},
 	} {
 		withExtra := map[string]stagetest.Runner{"ghcr.io/stagekit/examples-platform-orchestrator": stagetest.Chain(orchestrator.Stage, tc.extra)}
 		for k, v := range images {

@@ -17,6 +17,10 @@ type Setting struct {
 	Help     string   // what the setting does
 	Required bool     // whether a value must be given
 	Enum     []string // the allowed values, if restricted
+	// EmptyAllowed (tag empty:"allowed") makes "" a value: an env var or a flag set to "" sets
+	// the setting to "" (an empty list or map), e.g. to turn a feature off. Without it an env
+	// var set to "" counts as unset, and a flag given "" is an error.
+	EmptyAllowed bool
 }
 
 // Describe lists the settings cfg declares, in field order. cfg is a struct or a pointer to
@@ -52,6 +56,8 @@ func describeField(f reflect.StructField) (s Setting, ok bool) {
 		Default:  f.Tag.Get("default"),
 		Help:     f.Tag.Get("help"),
 		Required: f.Tag.Get("required") == "true",
+
+		EmptyAllowed: f.Tag.Get("empty") == emptyAllowed,
 	}
 	if s.Flag == "" {
 		s.Flag = flagName(env)
@@ -62,6 +68,9 @@ func describeField(f reflect.StructField) (s Setting, ok bool) {
 	}
 	return s, true
 }
+
+// emptyAllowed is the one value of the empty tag.
+const emptyAllowed = "allowed"
 
 // flagName derives a flag from an env name: MIN_REPLICAS is min-replicas.
 func flagName(env string) string {
@@ -101,3 +110,6 @@ func typeName(t reflect.Type) string {
 	}
 	return ""
 }
+
+// Listed is every setting --help lists for cfg: its own, then the Common ones.
+func Listed(cfg any) []Setting { return append(Describe(cfg), Describe(commonConfig{})...) }

@@ -31,11 +31,16 @@
 //   - Tags: env (the name; a field without it is ignored, as are unexported fields), flag
 //     (defaults to the env name in lower case with - for _: MIN_REPLICAS is --min-replicas),
 //     default, help, required:"true", enum:"a,b" (matched case-insensitively, stored as
-//     written in the tag).
-//   - Precedence: flag, else environment variable, else default. An environment variable set
-//     to the empty string counts as unset (a Promise template that leaves a value blank gets the
-//     default); a flag given an empty value is taken as given. A field nothing sets keeps the
-//     value it had before Parse.
+//     written in the tag), empty:"allowed" (see below).
+//   - Precedence: flag, else environment variable, else default. A flag always wins, whatever
+//     the environment variable holds. A field nothing sets keeps the value it had before Parse.
+//   - Empty values, the same rule for every kind: an environment variable set to the empty
+//     string counts as unset (a Promise template that leaves a value blank gets the default; a
+//     required setting is reported missing), and a flag given an empty value is an error, since
+//     a flag wins and cannot fall back. A setting tagged empty:"allowed" takes "" as a value
+//     from either, to switch something off (replica-migration's STATUS_FIELD=""): the empty
+//     string, or a list or map with no items. Only an optional string (not an enum), list or
+//     map may carry the tag. Blanks are not empty: "  " is a value.
 //   - Kinds: string, bool, every int kind, float64, time.Duration, []string (comma-separated,
 //     items trimmed, empty items dropped), map[string]string (k=v,k2=v2 trimmed, or a JSON
 //     object when the value starts with "{"), and any type whose pointer implements

@@ -14,7 +14,8 @@ var ErrHelp = errors.New("help requested")
 // field is one setting bound to the struct field it fills.
 type field struct {
 	Setting
-	v reflect.Value
+	v   reflect.Value
+	tag reflect.StructTag
 }
 
 // Parse fills cfg, a pointer to a struct whose fields carry the tags of the package
@@ -44,12 +45,17 @@ func Parse(args []string, lookup func(string) (string, bool), cfg any) (Common, 
 	}
 	for _, f := range fields {
 		raw, ok := given[f.Flag]
-		if !ok {
+		switch {
+		case ok && raw == "" && !f.EmptyAllowed && !f.Required:
+			// A flag always wins, so a flag given "" cannot fall back to the env var or the
+			// default: it is a mistake to name, not a value to guess.
+			errs = append(errs, fmt.Errorf("%s (--%s): the flag is given an empty value; give a value, or leave the flag out%s", f.Env, f.Flag, prefixed(" for the default ", f.Default)))
+			continue
+		case !ok:
+			// An env var set to "" is unset (a Promise template that leaves a value blank gets
+			// the default), unless the setting says "" is a value.
 			raw, ok = lookup(f.Env)
-			// An env var set to "" is a value for text settings (STATUS_FIELD="" turns a
-			// feature off, as in a pod spec's `value: ""`); for numbers, booleans and
-			// durations it can only mean "not set", so the default applies.
-			ok = ok && (raw != "" || f.emptyIsValue())
+			ok = ok && (raw != "" || f.EmptyAllowed)
 		}
 		if !ok {
 			raw, ok = f.Default, f.Default != ""
@@ -99,6 +105,10 @@ func fieldsOf(cfg any, common *commonConfig) ([]field, error) {
 			errs = append(errs, fmt.Errorf("%s: flag --%s is also %s", where, f.Flag, seenFlag[f.Flag]))
 		case f.Required && f.Default != "":
 			errs = append(errs, fmt.Errorf("%s: required with a default", where))
+		case f.emptyTag() != "" && f.emptyTag() != emptyAllowed:
+			errs = append(errs, fmt.Errorf("%s: empty:%q: the tag's one value is %q", where, f.emptyTag(), emptyAllowed))
+		case f.EmptyAllowed && (f.Required || len(f.Enum) > 0 || !emptiable(f.v.Type())):
+			errs = append(errs, fmt.Errorf("%s: empty:%q is for an optional string (not an enum), list or map", where, emptyAllowed))
 		case f.Default != "" && !strings.Contains(f.Default, "$("):
 			// the default must parse (one with a reference can only be checked once expanded)
 			if err := set(reflect.New(f.v.Type()).Elem(), f.Default, f.Enum); err != nil {
@@ -115,7 +125,7 @@ func bind(s reflect.Value) []field {
 	var out []field
 	for i := range s.NumField() {
 		if st, ok := describeField(s.Type().Field(i)); ok {
-			out = append(out, field{Setting: st, v: s.Field(i)})
+			out = append(out, field{Setting: st, v: s.Field(i), tag: s.Type().Field(i).Tag})
 		}
 	}
 	return out
@@ -129,8 +139,15 @@ func prefixed(sep, s string) string {
 	return sep + s
 }
 
-// emptyIsValue reports whether an empty env var sets this field: only for free text, where
-// "" means something ("no status field"), not for enums, lists, maps or numbers.
-func (f field) emptyIsValue() bool {
-	return f.v.Kind() == reflect.String && len(f.Enum) == 0 && !f.Required && f.Env != "KRATIX_DIR"
+// emptyTag is the field's empty tag as written.
+func (f field) emptyTag() string { return f.tag.Get("empty") }
+
+// emptiable reports whether "" is a value of t: a string, a list or a map, not a number, a
+// boolean, a duration or a TextUnmarshaler (which decides for itself).
+func emptiable(t reflect.Type) bool {
+	switch typeName(t) {
+	case "string", "list", "map":
+		return true
+	}
+	return false
 }

@@ -3,7 +3,9 @@ package settings
 import (
 	"errors"
 	"log/slog"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +60,6 @@ func TestParseValues(t *testing.T) {
 		{"a list is trimmed and drops empty items", nil, map[string]string{"KINDS": " Deployment, StatefulSet,,DaemonSet ,"}, func(c *config) {
 			c.Kinds = []string{"Deployment", "StatefulSet", "DaemonSet"}
 		}},
-		{"an empty list flag gives no items", []string{"--kinds="}, nil, func(c *config) { c.Kinds = nil }},
 		{"a map of key=value pairs, trimmed", nil, map[string]string{"LABELS": "team = a, tier=db,, empty="}, func(c *config) {
 			c.Labels = map[string]string{"team": "a", "tier": "db", "empty": ""}
 		}},
@@ -253,6 +254,18 @@ func TestParseProgrammingErrors(t *testing.T) {
 	type defaultNotInEnum struct {
 		S string `env:"S" enum:"a,b" default:"c"`
 	}
+	type emptyInt struct {
+		N int `env:"N" empty:"allowed"`
+	}
+	type emptyEnum struct {
+		S string `env:"S" enum:"a,b" empty:"allowed"`
+	}
+	type emptyRequired struct {
+		S string `env:"S" required:"true" empty:"allowed"`
+	}
+	type emptyMisspelt struct {
+		S string `env:"S" empty:"true"`
+	}
 	var s config
 	cases := []struct {
 		reason string
@@ -272,6 +285,10 @@ func TestParseProgrammingErrors(t *testing.T) {
 		{"a default that does not parse", &badDefault{}, `settings: field settings.badDefault.N: default "many" is not an integer`},
 		{"a required setting with a default", &requiredDefault{}, "settings: field settings.requiredDefault.S: required with a default"},
 		{"a default outside the enum", &defaultNotInEnum{}, `settings: field settings.defaultNotInEnum.S: default "c" is not one of a, b`},
+		{"empty allowed on a number, which has no empty value", &emptyInt{}, `settings: field settings.emptyInt.N: empty:"allowed" is for an optional string (not an enum), list or map`},
+		{"empty allowed on an enum, which \"\" is not in", &emptyEnum{}, `settings: field settings.emptyEnum.S: empty:"allowed" is for an optional string (not an enum), list or map`},
+		{"empty allowed on a required setting, which \"\" cannot satisfy", &emptyRequired{}, `settings: field settings.emptyRequired.S: empty:"allowed" is for an optional string (not an enum), list or map`},
+		{"an empty tag with another value", &emptyMisspelt{}, `settings: field settings.emptyMisspelt.S: empty:"true": the tag's one value is "allowed"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.reason, func(t *testing.T) {
@@ -304,26 +321,86 @@ func TestCommonDespiteProblems(t *testing.T) {
 	}
 }
 
-// A pod spec's `value: ""` turns a text setting off (replica-migration's STATUS_FIELD="");
-// numbers, enums, lists and KRATIX_DIR fall back to their defaults instead.
-func TestEmptyEnvSetsFreeText(t *testing.T) {
-	type textConfig struct {
-		Field string   `env:"STATUS_FIELD" default:"replicas" help:"status key"`
-		Kinds []string `env:"KINDS" default:"Deployment" help:"kinds"`
+// What an empty value means is decided here, once, for every kind of setting: an env var set to
+// "" is unset (the default applies), unless the setting is tagged empty:"allowed", for which ""
+// is a value (replica-migration's STATUS_FIELD="" turns its status off); a flag given "" is that
+// value, or an error; and a flag always wins over the env var, whatever either holds.
+func TestEmptyValues(t *testing.T) {
+	type emptyConfig struct {
+		Field  string            `env:"STATUS_FIELD" default:"replicas" empty:"allowed" help:"status key; empty: none"`
+		Text   string            `env:"MANAGED_BY" default:"kratix" help:"free text that needs a value"`
+		Kinds  []string          `env:"KINDS" default:"Deployment" help:"kinds"`
+		Skip   []string          `env:"SKIP" default:"Job" empty:"allowed" help:"kinds to skip; empty: none"`
+		Labels map[string]string `env:"LABELS" default:"team=a" empty:"allowed" help:"labels; empty: none"`
+		Count  int               `env:"COUNT" default:"2" help:"a number"`
+		Mode   string            `env:"MODE" default:"fail" enum:"fail,remove" help:"an enum"`
+		On     bool              `env:"ON" default:"true" help:"a boolean"`
+		Wait   time.Duration     `env:"WAIT" default:"5s" help:"a duration"`
 	}
-	var cfg textConfig
-	common, err := Parse(nil, func(k string) (string, bool) {
-		v, ok := map[string]string{"STATUS_FIELD": "", "KINDS": "", "KRATIX_DIR": ""}[k]
-		return v, ok
-	}, &cfg)
-	if err != nil {
-		t.Fatal(err)
+	defaults := emptyConfig{Field: "replicas", Text: "kratix", Kinds: []string{"Deployment"}, Skip: []string{"Job"},
+		Labels: map[string]string{"team": "a"}, Count: 2, Mode: "fail", On: true, Wait: 5 * time.Second}
+	cases := []struct {
+		reason string
+		args   []string
+		env    map[string]string
+		want   func(*emptyConfig)
+		errs   []string
+	}{
+		{"an empty env var is unset for every setting without the tag: the defaults apply", nil,
+			map[string]string{"MANAGED_BY": "", "KINDS": "", "COUNT": "", "MODE": "", "ON": "", "WAIT": "", "KRATIX_DIR": "", "LOG_FORMAT": ""},
+			func(*emptyConfig) {}, nil},
+		{"an empty env var sets a setting tagged empty:\"allowed\" to its empty value", nil,
+			map[string]string{"STATUS_FIELD": "", "SKIP": "", "LABELS": ""},
+			func(c *emptyConfig) { c.Field, c.Skip, c.Labels = "", nil, nil }, nil},
+		{"a flag wins over an empty env var", []string{"--status-field", "replicas"},
+			map[string]string{"STATUS_FIELD": ""},
+			func(*emptyConfig) {}, nil},
+		{"a flag wins over an env var with a value", []string{"--status-field", "ready"},
+			map[string]string{"STATUS_FIELD": "replicas"},
+			func(c *emptyConfig) { c.Field = "ready" }, nil},
+		{"an empty flag wins over an env var, where empty is allowed", []string{"--status-field="},
+			map[string]string{"STATUS_FIELD": "ready"},
+			func(c *emptyConfig) { c.Field = "" }, nil},
+		{"an empty flag is an error where empty is not a value: it cannot fall back to the env var", []string{"--managed-by=", "--count=", "--kinds="},
+			map[string]string{"MANAGED_BY": "platform"},
+			nil, []string{
+				"MANAGED_BY (--managed-by): the flag is given an empty value; give a value, or leave the flag out for the default kratix",
+				"KINDS (--kinds): the flag is given an empty value; give a value, or leave the flag out for the default Deployment",
+				"COUNT (--count): the flag is given an empty value; give a value, or leave the flag out for the default 2",
+			}},
+		{"blanks are not empty: free text keeps them", nil,
+			map[string]string{"MANAGED_BY": " "},
+			func(c *emptyConfig) { c.Text = " " }, nil},
+		{"blanks are not empty: a number given blanks is refused, not defaulted", nil,
+			map[string]string{"COUNT": " "},
+			nil, []string{`COUNT (--count): " " is not an integer`}},
 	}
-	want := textConfig{Field: "", Kinds: []string{"Deployment"}}
-	if diff := cmp.Diff(want, cfg); diff != "" {
-		t.Errorf("-want +got:\n%s", diff)
-	}
-	if common.KratixDir != "/kratix" {
-		t.Errorf("KRATIX_DIR=\"\" must keep the default, got %q", common.KratixDir)
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			cfg := emptyConfig{}
+			common, err := Parse(tc.args, mapLookup(tc.env), &cfg)
+			if tc.errs != nil {
+				if err == nil {
+					t.Fatalf("Parse succeeded with %+v, want errors %q", cfg, tc.errs)
+				}
+				if diff := cmp.Diff(tc.errs, strings.Split(err.Error(), "\n")); diff != "" {
+					t.Errorf("errors -want +got:\n%s", diff)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := defaults
+			want.Kinds, want.Skip = slices.Clone(defaults.Kinds), slices.Clone(defaults.Skip)
+			want.Labels = maps.Clone(defaults.Labels)
+			tc.want(&want)
+			if diff := cmp.Diff(want, cfg); diff != "" {
+				t.Errorf("-want +got:\n%s", diff)
+			}
+			if common.KratixDir != "/kratix" || common.LogFormat != "text" {
+				t.Errorf("the common settings did not get their defaults: %+v", common)
+			}
+		})
 	}
 }
