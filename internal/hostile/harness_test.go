@@ -1,9 +1,11 @@
 // Package hostile runs every prebuilt stage on inputs built to hurt it
 // (docs/design.md#fail-loudly-precisely-and-safely): alias bombs, a 100 MB document, 10,000-deep nesting, broken encodings,
-// duplicate keys, symlink tricks, unreadable files, names at the edge of the rules. Each case says
-// what correct means in its reason, and every case proves: no panic, no hang, and either correct
-// handling (exit 0 and the right output) or a clear error (exit 1 naming the file, the line and
-// what is wrong) with nothing half-written.
+// duplicate keys, symlink tricks, unreadable files, named pipes, sockets and devices where a file
+// is expected, names at the edge of the rules. Each case says what correct means in its reason,
+// and every case proves: no panic, no hang, and either correct handling (exit 0 and the right
+// output) or a clear error (exit 1 naming the file, the line and what is wrong) with nothing
+// half-written. The leak test (leak_test.go) runs every stage on Secrets built to be printed and
+// checks that nothing of them is.
 package hostile
 
 import (
