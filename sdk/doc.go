@@ -59,7 +59,9 @@
 // builds a Kratix with New commits with Kratix.Commit (or drops the changes with Rollback).
 //
 // A line that tells of a change ("label overwritten", "replicas 1 -> 2") is reported with
-// Kratix.Changef and logged at commit, so a failed run never logs a change it did not make.
+// Kratix.Changef and logged at commit, so a failed run never logs a change it did not make. A
+// change made to many objects is one Changef line per file that counts them, with one
+// Kratix.ChangeDetailf line per object, logged at DEBUG.
 //
 // # Paths
 //

@@ -47,7 +47,7 @@ type Kratix struct {
 	summary   string
 	tx        *fsys.Tx
 	beginErr  error
-	changes   []Diagnostic // reported with Changef, logged at Commit
+	changes   []change     // reported with Changef, logged at Commit
 	logged    []Diagnostic // changes committed and logged
 	committed []string     // files the run's commits changed
 }
@@ -156,6 +156,24 @@ func (k *Kratix) Changef(at Location, format string, args ...any) {
 	k.Change(Diagnostic{Location: at, Message: sprintf(format, args...)})
 }
 
+// ChangeDetailf reports one detail of changes a Changef line sums up (a label overwritten on
+// one object, under a line counting the objects of the file): logged at DEBUG when the run's
+// writes are committed, never if the run fails. Nothing is kept when DEBUG is off.
+func (k *Kratix) ChangeDetailf(at Location, format string, args ...any) {
+	if !k.Log.Enabled(k.ctx, slog.LevelDebug) {
+		return
+	}
+	k.mu.Lock()
+	k.changes = append(k.changes, change{Diagnostic: Diagnostic{Location: at, Message: sprintf(format, args...)}, detail: true})
+	k.mu.Unlock()
+}
+
+// change is a change reported during the run, logged at commit.
+type change struct {
+	Diagnostic
+	detail bool // logged at DEBUG
+}
+
 // Change is Changef for a change a reader must not miss (an object removed from the output): with
 // Severity Warning it is logged at WARN and counted among the run's warnings, at commit. An Error
 // is not a change: it is reported at once, as Report does, and fails the run.
@@ -165,7 +183,7 @@ func (k *Kratix) Change(d Diagnostic) {
 		return
 	}
 	k.mu.Lock()
-	k.changes = append(k.changes, d)
+	k.changes = append(k.changes, change{Diagnostic: d})
 	k.mu.Unlock()
 }
 
@@ -188,14 +206,19 @@ func (k *Kratix) Commit() error {
 	k.committed = append(k.committed, pending...)
 	changes := k.changes
 	k.changes = nil
-	k.logged = append(k.logged, changes...)
+	for _, c := range changes {
+		k.logged = append(k.logged, c.Diagnostic)
+	}
 	k.mu.Unlock()
-	for _, d := range changes {
-		if d.Severity == Warning {
-			k.Report(d)
-			continue
+	for _, c := range changes {
+		switch {
+		case c.detail:
+			k.Log.Debug(c.Message, locAttrs(c.Location)...)
+		case c.Severity == Warning:
+			k.Report(c.Diagnostic)
+		default:
+			k.Log.Info(c.Message, locAttrs(c.Location)...)
 		}
-		k.Log.Info(d.Message, locAttrs(d.Location)...)
 	}
 	return err
 }

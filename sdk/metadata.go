@@ -41,6 +41,25 @@ type metaFile struct {
 	posRead     bool
 }
 
+// checkMetadataTypes refuses a metadata file Kratix reads when the pipeline ends (status,
+// selectors, workflow control) that is a named pipe, a socket or a device, whichever stage left
+// it: the status-writer and the work-writer would hang on a pipe. A stage that never reads the
+// file still checks it, at the end of its run: it costs one lstat per file, and the failure
+// names the file instead of a pipeline that never ends.
+func (k *Kratix) checkMetadataTypes() error {
+	var errs []error
+	for _, name := range []string{StatusFile, SelectorsFile, ControlFile} {
+		real, err := fsys.Resolve(k.FS, "metadata", name)
+		if err != nil {
+			continue // reported by whatever reads the file
+		}
+		if fi, err := k.FS.Lstat(real); err == nil {
+			errs = append(errs, fsys.CheckType(name, fi.Mode()))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func (k *Kratix) readMeta(name string) (*metaFile, error) {
 	real, err := fsys.Resolve(k.FS, "metadata", name)
 	if err != nil {

@@ -13,12 +13,13 @@ package sdk
 import (
 	"encoding/json"
 	"errors"
-	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,6 +41,9 @@ type parityRow struct {
 	// "/" is a directory, any other a file; links are symlinks (name -> target).
 	output []string
 	links  map[string]string
+	// pipes are named pipes to make, by name in the kratix directory: the row's file, or a file
+	// of the output.
+	pipes []string
 
 	kratix bool // Kratix accepts the file
 	read   any  // what Kratix reads, when it accepts: []Selector, a status map, a ControlState
@@ -141,6 +145,12 @@ func TestKratixParitySelectors(t *testing.T) {
 		{reason: "a symlink to a directory anywhere in output/ fails the walk", output: []string{"real/a.yaml"},
 			links: map[string]string{"deep/link": "../real"}, where: "output/deep/link: symlink to a directory"},
 		{reason: "a dangling symlink fails the walk", links: map[string]string{"x.yaml": "nowhere.yaml"}, where: "output/x.yaml: dangling symlink"},
+		{reason: "a named pipe anywhere in output/ hangs the walk, which reads every file", pipes: []string{"output/deep/pipe.yaml"},
+			where: "output/deep/pipe.yaml: is a named pipe (FIFO), not a regular file"},
+		{reason: "a symlink to a named pipe hangs the walk too", pipes: []string{"output/pipe"}, links: map[string]string{"link.yaml": "pipe"},
+			where: "output/link.yaml: is a named pipe (FIFO), not a regular file"},
+		{reason: "a selectors file that is a named pipe hangs the work-writer", pipes: []string{SelectorsFile},
+			where: "metadata/destination-selectors.yaml: cannot read: is a named pipe (FIFO), not a regular file"},
 		{reason: "a first document that does not parse", src: ptr("- matchLabels: {a: b\n"), where: "metadata/destination-selectors.yaml:1: did not find expected ',' or '}'"},
 
 		// Accepted by Kratix, refused by stagekit on purpose.
@@ -222,6 +232,8 @@ func TestKratixParityStatus(t *testing.T) {
 		{reason: "a kratix key, even null", src: ptr("kratix: null\n"), where: "metadata/status.yaml:1: kratix: the kratix key belongs to Kratix"},
 		{reason: "a value JSON cannot hold (.inf)", src: ptr("ratio: .inf\n"), where: "metadata/status.yaml: Kratix cannot read it"},
 		{reason: "a first document that does not parse", src: ptr("message: [a\n"), where: "metadata/status.yaml:1: did not find expected ',' or ']'"},
+		{reason: "a status file that is a named pipe hangs the status-writer", pipes: []string{StatusFile},
+			where: "metadata/status.yaml: cannot read: is a named pipe (FIFO), not a regular file"},
 
 		// Refused by the API server (the request CRD's status schema).
 		{reason: "message 1", src: ptr("message: 1\n"), where: "metadata/status.yaml:1: message: must be a string, got an integer"},
@@ -268,12 +280,12 @@ func TestKratixParityStatus(t *testing.T) {
 			if !checkSDK(t, row, kratixRead, st, err) {
 				return
 			}
-			before, _ := os.ReadFile(filepath.Join(dir, StatusFile))
+			before, _ := readAsKratix(filepath.Join(dir, StatusFile))
 			err = k.Status.Merge(map[string]any{"addedBy": "stage"})
 			if err == nil {
 				commit(t, k)
 			}
-			after, _ := os.ReadFile(filepath.Join(dir, StatusFile))
+			after, _ := readAsKratix(filepath.Join(dir, StatusFile))
 			if !row.kratix {
 				if err == nil || string(before) != string(after) {
 					t.Errorf("Merge into a file Kratix refuses: err=%v, file changed=%v", err, string(before) != string(after))
@@ -325,6 +337,8 @@ func TestKratixParityControl(t *testing.T) {
 		{reason: "a message that is a map", src: ptr("message: {a: b}\n"), where: "metadata/workflow-control.yaml:1: message: want a message (any scalar), got a map"},
 		{reason: "a list", src: ptr("- suspend: true\n"), where: "metadata/workflow-control.yaml:1: is a list; Kratix needs a map"},
 		{reason: "a scalar", src: ptr("suspend\n"), where: "metadata/workflow-control.yaml:1: is a scalar; Kratix needs a map"},
+		{reason: "a named pipe hangs the reader", pipes: []string{ControlFile},
+			where: "metadata/workflow-control.yaml: cannot read: is a named pipe (FIFO), not a regular file"},
 	}
 	for _, row := range rows {
 		t.Run(row.reason, func(t *testing.T) {
@@ -534,6 +548,15 @@ func kratixTree(t *testing.T, file string, row parityRow) string {
 			t.Fatal(err)
 		}
 	}
+	for _, name := range row.pipes {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for name, target := range row.links {
 		p := filepath.Join(dir, "output", filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -576,7 +599,7 @@ func kratixReads(t *testing.T, file, dir string) (bool, any) {
 // says is a directory, open and read everything else. It returns the selectors read, with the
 // default group's directory as "" (the SDK's spelling of ".").
 func kratixReadsSelectors(dir string) (bool, []Selector) {
-	data, err := os.ReadFile(filepath.Join(dir, SelectorsFile))
+	data, err := readAsKratix(filepath.Join(dir, SelectorsFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
@@ -647,17 +670,25 @@ func workWriterWalk(dir string, skip []string) error {
 			}
 			continue
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		_, err = io.ReadAll(f)
-		f.Close()
-		if err != nil {
+		if _, err := readAsKratix(p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// errWaitsForever stands for a read of a named pipe, which Kratix's containers make with
+// os.ReadFile or os.Open: it waits for a writer, which never comes in the pod, so the container
+// hangs until the Job's deadline and the pipeline fails. A re-statement cannot wait forever.
+var errWaitsForever = errors.New("waits forever for a writer")
+
+// readAsKratix is os.ReadFile as Kratix's containers call it (following symlinks), except that
+// a named pipe is errWaitsForever instead of a hang.
+func readAsKratix(name string) ([]byte, error) {
+	if fi, err := os.Stat(name); err == nil && fi.Mode()&fs.ModeNamedPipe != 0 {
+		return nil, errWaitsForever
+	}
+	return os.ReadFile(name)
 }
 
 // kratixReadsControl re-states ReadWorkflowControlFile (work-creator/lib/workflow_control.go)
@@ -665,7 +696,7 @@ func workWriterWalk(dir string, skip []string) error {
 // nothing) with sigs.k8s.io/yaml into {suspend bool, message string, retryAfter string}; a
 // non-empty retryAfter must parse with time.ParseDuration.
 func kratixReadsControl(dir string) (bool, ControlState) {
-	data, err := os.ReadFile(filepath.Join(dir, ControlFile))
+	data, err := readAsKratix(filepath.Join(dir, ControlFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return true, ControlState{}
 	}
@@ -705,7 +736,7 @@ func controlAsKratix(data []byte) (bool, ControlState) {
 // API server holds it.
 func kratixReadsStatus(t *testing.T, dir string) (bool, map[string]any) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, StatusFile))
+	data, err := readAsKratix(filepath.Join(dir, StatusFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}

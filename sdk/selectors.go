@@ -284,7 +284,8 @@ func copyLabels(m map[string]string) map[string]string {
 // whatever stage wrote what: every directory a selector names exists there, and no symlink
 // breaks the walk (the work-writer reads a symlink as a file, so a link to a directory or a
 // dangling link fails it; a link out of output/ would ship a file from elsewhere, which stagekit
-// refuses on purpose). The work-writer does not walk output/ in a delete workflow, nor when
+// refuses on purpose), nor a named pipe, a socket or a device (reading a named pipe would hang
+// it). The work-writer does not walk output/ in a delete workflow, nor when
 // workflow control suspends or retries the pipeline; neither does this. Stage.Execute calls it
 // at the end of a run.
 func (s *Selectors) CheckDirectories() error {
@@ -354,6 +355,11 @@ func (s *Selectors) walkOutput(dir, shown string, entries []fs.DirEntry) []error
 				continue
 			}
 			errs = append(errs, s.walkOutput(real, name, sub)...)
+		default:
+			// The work-writer reads every file: a named pipe would hang it.
+			if err := fsys.CheckType(name, e.Type()); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errs
@@ -379,5 +385,5 @@ func (s *Selectors) checkLink(name string) error {
 	case fi.IsDir():
 		return Errorf(Location{File: name}, "symlink to a directory: the work-writer reads every symlink as a file and fails on this one (is a directory); put the files in output/ instead of linking their directory")
 	}
-	return nil
+	return fsys.CheckType(name, fi.Mode())
 }

@@ -194,7 +194,9 @@ func (s Stage[C]) transact(k *Kratix, cfg *C) error {
 	}
 	runErr := s.run(k, cfg)
 	if runErr == nil && !k.Failed() {
-		if err := k.Selectors.CheckDirectories(); err != nil {
+		if err := k.checkMetadataTypes(); err != nil {
+			k.Fail(err)
+		} else if err := k.Selectors.CheckDirectories(); err != nil {
 			k.Fail(err)
 		}
 	}

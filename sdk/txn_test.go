@@ -218,3 +218,60 @@ func ExampleKratix_Commit() {
 	// before Commit: true
 	// after Commit: kind: App
 }
+
+// TestChangeDetailsAtDebug: ChangeDetailf lines are logged at DEBUG, in order with the other
+// changes, when the run commits (and are in Result.Changes, as logged); never when it fails;
+// never kept when DEBUG is off.
+func TestChangeDetailsAtDebug(t *testing.T) {
+	stage := func(fail bool) Stage[testConfig] {
+		return Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
+			if err := k.Output.Write("a.yaml", []byte("kind: New\n")); err != nil {
+				return err
+			}
+			k.Changef(Location{File: "output/a.yaml"}, "label x overwritten on 2 objects")
+			k.ChangeDetailf(Location{File: "output/a.yaml", Line: 1}, "label x overwritten")
+			k.ChangeDetailf(Location{File: "output/a.yaml", Line: 5}, "label x overwritten")
+			if fail {
+				return errors.New("boom")
+			}
+			return nil
+		}}
+	}
+	tests := []struct {
+		reason  string
+		level   string
+		fail    bool
+		changes int
+		want    []string
+	}{
+		{"at debug, details follow the line they detail", "debug", false, 3, []string{
+			"INFO s: output/a.yaml: label x overwritten on 2 objects",
+			"DEBUG s: output/a.yaml:1: label x overwritten",
+			"DEBUG s: output/a.yaml:5: label x overwritten",
+			"INFO s: done: 1 file written in output, 0 files in metadata",
+		}},
+		{"at info, no detail", "info", false, 1, []string{
+			"INFO s: output/a.yaml: label x overwritten on 2 objects",
+			"INFO s: done: 1 file written in output, 0 files in metadata",
+		}},
+		{"a failed run logs no change, details included", "debug", true, 0, []string{
+			"ERROR s: boom",
+			"ERROR s: failed: 1 error; 0 files written in output, 0 files in metadata",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.reason, func(t *testing.T) {
+			m := pod(t, map[string]string{ObjectFile: "kind: A\n"})
+			var stderr bytes.Buffer
+			env := MapEnv(map[string]string{"KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_WORKFLOW_ACTION": "configure", "LOG_LEVEL": tc.level})
+			res := stage(tc.fail).Execute(Invocation{Env: env, FS: m, Stderr: &stderr})
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			if diff := cmp.Diff(tc.want, lines); diff != "" {
+				t.Errorf("log -want +got:\n%s", diff)
+			}
+			if len(res.Changes) != tc.changes {
+				t.Errorf("Result.Changes = %v, want %d", res.Changes, tc.changes)
+			}
+		})
+	}
+}

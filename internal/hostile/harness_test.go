@@ -1,9 +1,11 @@
 // Package hostile runs every prebuilt stage on inputs built to hurt it
 // (docs/design.md#fail-loudly-precisely-and-safely): alias bombs, a 100 MB document, 10,000-deep nesting, broken encodings,
-// duplicate keys, symlink tricks, unreadable files, names at the edge of the rules. Each case says
-// what correct means in its reason, and every case proves: no panic, no hang, and either correct
-// handling (exit 0 and the right output) or a clear error (exit 1 naming the file, the line and
-// what is wrong) with nothing half-written.
+// duplicate keys, symlink tricks, unreadable files, named pipes, sockets and devices where a file
+// is expected, names at the edge of the rules. Each case says what correct means in its reason,
+// and every case proves: no panic, no hang, and either correct handling (exit 0 and the right
+// output) or a clear error (exit 1 naming the file, the line and what is wrong) with nothing
+// half-written. The leak test (leak_test.go) runs every stage on Secrets built to be printed and
+// checks that nothing of them is.
 package hostile
 
 import (
@@ -58,6 +60,9 @@ type hcase struct {
 	maxHeap uint64
 	// slow gives the case bigDeadline.
 	slow bool
+	// onDisk runs the stage on the pod written to a directory (DiskFS), named pipes and sockets
+	// made for real, instead of in memory; the checks then see the directory read back.
+	onDisk bool
 	// skip is set when the case is known to crash or hang in sdk/yamldoc (which is being
 	// rewritten and may not be edited here): "yamldoc: <issue>".
 	skip string
@@ -92,7 +97,19 @@ func runCase(t *testing.T, tc hcase) {
 	if tc.setup != nil {
 		tc.setup(m, env)
 	}
-	before := stagetest.Snapshot(m)
+	before := snapshot(m)
+	var files fsys.FS = m
+	var dir string
+	if tc.onDisk {
+		dir = t.TempDir()
+		toDisk(t, m, dir)
+		disk, err := fsys.Disk(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer disk.Close()
+		files = disk
+	}
 
 	var peak atomic.Uint64
 	var baseline uint64
@@ -115,7 +132,7 @@ func runCase(t *testing.T, tc hcase) {
 			}
 		}()
 		var logs strings.Builder
-		r := runners[tc.stage].Execute(sdk.Invocation{Env: sdk.MapEnv(env), FS: m, Stderr: &logs, Stdout: &logs})
+		r := runners[tc.stage].Execute(sdk.Invocation{Env: sdk.MapEnv(env), FS: files, Stderr: &logs, Stdout: &logs})
 		done <- outcome{res: &stagetest.Result{Result: r, FS: m, Logs: logs.String()}}
 	}()
 	limit := deadline
@@ -136,6 +153,10 @@ func runCase(t *testing.T, tc hcase) {
 		t.Fatalf("the stage panicked out of Execute: %v", out.panic)
 	}
 	res := out.res
+	if tc.onDisk {
+		m = fromDisk(t, dir)
+		res.FS = m
+	}
 	logs := res.Logs
 
 	if strings.Contains(logs, "internal error") || strings.Contains(logs, "this is a bug in") {
@@ -164,7 +185,7 @@ func runCase(t *testing.T, tc hcase) {
 			t.Errorf("a log line matches %q, which must never be logged; logs:\n%s", re, clip(logs))
 		}
 	}
-	after := stagetest.Snapshot(m)
+	after := snapshot(m)
 	if res.ExitCode != 0 {
 		// A failed run writes nothing: the whole kratix directory keeps its bytes.
 		if d := stagetest.DiffSnapshots(before, after); d != "" {

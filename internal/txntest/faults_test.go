@@ -46,8 +46,12 @@ const golden = "testdata/golden"
 // run must log none of them. Checking the words as well as the changes a clean run reports
 // catches a stage that logs a change directly instead of reporting it.
 var changeWords = []string{
-	"label overwritten:",                     // label-injector
+	"label overwritten:",                     // label-injector, at DEBUG
+	"; it was ",                              // label-injector, the line per label key and file
 	": removed ",                             // secret-forbidder, MODE=remove
+	"removed: the plaintext of ",             // secret-forbidder, a file a generator read
+	"kept: read by the removed ",             // secret-forbidder, a file another generator reads
+	"removed the whole of document ",         // secret-forbidder, text shared through an anchor
 	"replicas unset (1) -> ",                 // replica-migration
 	": replicas 1 -> ",                       // replica-migration
 	"minReplicas 1 -> ",                      // replica-migration, an autoscaler

@@ -138,6 +138,12 @@ func testWriteFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 			name:    "output/dir",
 			wantErr: "write output/dir: is a directory",
 		},
+		"RefusesNamedPipe": {
+			reason:  "a named pipe where a file is written is refused, not replaced: it is not what any stage leaves",
+			setup:   func(t *testing.T, f fsys.FS) { special(t, f, "output/app.tf.json", fs.ModeNamedPipe) },
+			name:    "output/app.tf.json",
+			wantErr: "output/app.tf.json: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+		},
 		"RefusesFileAsParent": {
 			reason:  "a file in the way of a parent directory is an error, not replaced",
 			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "output/file", "x") },
@@ -218,6 +224,30 @@ func testReadFile(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 			setup:   func(t *testing.T, f fsys.FS) { write(t, f, "output/a/x.yaml", "x") },
 			name:    "output/a",
 			wantErr: "read output/a: is a directory",
+		},
+		"NamedPipe": {
+			reason:  "a named pipe is refused without being opened: reading it would wait forever for a writer",
+			setup:   func(t *testing.T, f fsys.FS) { special(t, f, "input/object.yaml", fs.ModeNamedPipe) },
+			name:    "input/object.yaml",
+			wantErr: "input/object.yaml: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+			wantIs:  fsys.ErrNotRegular,
+		},
+		"NamedPipeThroughLink": {
+			reason: "a symlink to a named pipe is refused the same way, naming the link as given",
+			setup: func(t *testing.T, f fsys.FS) {
+				special(t, f, "metadata/pipe", fs.ModeNamedPipe)
+				symlink(t, f, "pipe", "metadata/status.yaml")
+			},
+			name:    "metadata/status.yaml",
+			wantErr: "metadata/status.yaml: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+			wantIs:  fsys.ErrNotRegular,
+		},
+		"Socket": {
+			reason:  "a socket has no content to read: refused, naming it",
+			setup:   func(t *testing.T, f fsys.FS) { special(t, f, "output/s.yaml", fs.ModeSocket) },
+			name:    "output/s.yaml",
+			wantErr: "output/s.yaml: is a socket, not a regular file: it is never opened (it holds no content to read); remove it or put a regular file in its place",
+			wantIs:  fsys.ErrNotRegular,
 		},
 	}
 	for name, tc := range cases {

@@ -120,14 +120,59 @@ func (r diskRaw) readLink(name string) (string, error) {
 	return target, pathError("readlink", name, err)
 }
 
-// ReadFile reads name, following symlinks inside the tree.
+// ReadFile reads name, following symlinks inside the tree. A named pipe, a
+// socket or a device is refused without being opened (see [CheckType]).
 func (d *DiskFS) ReadFile(name string) ([]byte, error) {
 	real, err := d.resolve("", name)
 	if err != nil {
 		return nil, err
 	}
-	data, err := d.root.ReadFile(real)
-	return data, pathError("read", name, err)
+	root, rel := d.in(real)
+	fi, err := root.Lstat(rel)
+	if err != nil {
+		return nil, pathError("read", name, err)
+	}
+	if err := CheckType(name, fi.Mode()); err != nil {
+		return nil, err
+	}
+	return readRegular(root, rel, name)
+}
+
+// readRegular reads a file that was a regular file when it was looked at.
+// It opens it non-blocking and checks what it opened before reading: a named
+// pipe put in its place since then opens at once (instead of waiting for a
+// writer) and is refused, so no read ever hangs.
+func readRegular(root *os.Root, rel, name string) ([]byte, error) {
+	f, err := root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, pathError("read", name, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, pathError("read", name, err)
+	}
+	if fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EISDIR}
+	}
+	if err := CheckType(name, fi.Mode()); err != nil {
+		return nil, err
+	}
+	// Sized as os.ReadFile does: one read past the size to see the end.
+	data := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, pathError("read", name, err)
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // Lstat describes name itself; a final symlink is not followed.
@@ -182,6 +227,10 @@ func (d *DiskFS) WriteFile(name string, data []byte) error {
 	}
 	if fi, err := d.root.Lstat(real); err == nil && fi.IsDir() {
 		return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+	} else if err == nil {
+		if err := CheckType(name, fi.Mode()); err != nil {
+			return err
+		}
 	}
 	tmp := tempName(real)
 	if err := d.root.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -329,10 +378,11 @@ func (r diskRaw) readDir(name string) ([]fs.DirEntry, error) {
 	return entries, pathError("readdir", name, err)
 }
 
+// readFile reads a file a transaction saw is regular (it checks the type
+// first, from what it looked up anyway): readRegular guards against a swap.
 func (r diskRaw) readFile(name string) ([]byte, error) {
 	root, rel := r.d.in(name)
-	data, err := root.ReadFile(rel)
-	return data, pathError("read", name, err)
+	return readRegular(root, rel, name)
 }
 
 func (r diskRaw) remove(name string) error {

@@ -24,6 +24,11 @@
 // new one, never half of one, and the temp name is fixed so a crashed
 // attempt's leftover is overwritten rather than accumulated ([IsTemp]).
 //
+// Why only regular files are opened: a named pipe left where a file is expected would make a
+// read wait forever for a writer, hanging the stage until the Job's deadline. Every read, write
+// and walk checks the type first ([CheckType]) and refuses a named pipe, a socket or a device,
+// naming it, without opening it.
+//
 // Why 0644 and 0755 exactly: the helper containers that read output/ and
 // metadata/ after the stages run as another non-root user; files they cannot
 // read fail the pipeline, whatever the stage's umask was.

@@ -63,6 +63,38 @@ const (
 // ErrLoop is wrapped by errors about symlinks that never reach a file.
 var ErrLoop = errors.New("symlink loop")
 
+// ErrNotRegular is wrapped by errors about a named pipe, a socket or a
+// device found where a file is read or written (see [CheckType]).
+var ErrNotRegular = errors.New("not a regular file")
+
+// CheckType refuses a named pipe, a socket or a device: nil for a regular
+// file, a directory or a symlink, else an *Error naming name that wraps
+// [ErrNotRegular] and says what it is.
+//
+// Why no file of another type is ever opened: a stage reads what earlier
+// containers of the pod left, and opening a named pipe for reading waits
+// until something writes to it, which in a pod never happens: the stage
+// would hang until the Job's deadline (so would the work-writer, which reads
+// every file of the output, and the status-writer). A socket has no content,
+// and a device may never end. Every read, write and walk of this package
+// checks the type first and opens nothing else.
+func CheckType(name string, mode fs.FileMode) error {
+	var what, why string
+	switch {
+	case mode.IsRegular() || mode.IsDir() || mode&fs.ModeSymlink != 0:
+		return nil
+	case mode&fs.ModeNamedPipe != 0:
+		what, why = "a named pipe (FIFO)", "reading one waits forever for a writer"
+	case mode&fs.ModeSocket != 0:
+		what, why = "a socket", "it holds no content to read"
+	case mode&fs.ModeDevice != 0:
+		what, why = "a device", "reading one may block or never end"
+	default:
+		what, why = "an irregular file", "the system cannot say what reading it does"
+	}
+	return &Error{Name: name, Err: reason{"is " + what + ", not a regular file: it is never opened (" + why + "); remove it or put a regular file in its place", ErrNotRegular}}
+}
+
 // Error is a problem with one path. Name is the path as the caller gave it
 // (or as Walk saw it), so the message points at what the user wrote.
 type Error struct {

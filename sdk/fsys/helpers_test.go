@@ -1,9 +1,12 @@
 package fsys_test
 
 import (
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stagekit/stagekit/sdk/fsys"
@@ -90,6 +93,64 @@ func unreadable(t *testing.T, f fsys.FS, name string) {
 		if err := os.Chmod(filepath.Join(f.Root(), filepath.FromSlash(name)), 0); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// special makes name a named pipe or a socket (typ), the real thing on
+// disk: a stage must never open one where it expects a file.
+func special(t *testing.T, f fsys.FS, name string, typ fs.FileMode) {
+	t.Helper()
+	if tx, ok := f.(*fsys.Tx); ok {
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		f = tx.Base()
+	}
+	switch f := f.(type) {
+	case *fsys.MemFS:
+		if err := f.Mknod(name, typ); err != nil {
+			t.Fatal(err)
+		}
+	case *fsys.DiskFS:
+		full := filepath.Join(f.Root(), filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mkspecial(t, full, typ)
+	default:
+		t.Fatalf("no special files for %T", f)
+	}
+}
+
+// mkspecial makes a named pipe or a socket on disk.
+func mkspecial(t *testing.T, full string, typ fs.FileMode) {
+	t.Helper()
+	switch typ {
+	case fs.ModeNamedPipe:
+		if err := syscall.Mkfifo(full, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	case fs.ModeSocket:
+		// Bound where the path is short enough for a socket address (108 bytes), then moved.
+		dir, err := os.MkdirTemp("", "sock")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		short := filepath.Join(dir, "s")
+		l, err := net.ListenUnix("unix", &net.UnixAddr{Name: short, Net: "unix"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.SetUnlinkOnClose(false)
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(short, full); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("mkspecial: %v is not a named pipe or a socket", typ)
 	}
 }
 

@@ -157,6 +157,9 @@ func (m *MemFS) ReadFile(name string) ([]byte, error) {
 	case n.unreadable:
 		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EACCES}
 	}
+	if err := CheckType(name, n.mode); err != nil {
+		return nil, err
+	}
 	return slices.Clone(n.data), nil
 }
 
@@ -224,6 +227,10 @@ func (m *MemFS) WriteFile(name string, data []byte) error {
 	base := path.Base(real)
 	if old, ok := dir.kids[base]; ok && old.kids != nil {
 		return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+	} else if ok {
+		if err := CheckType(name, old.mode); err != nil {
+			return err
+		}
 	}
 	if err := m.faults.write(len(data)); err != nil {
 		// Like DiskFS's temp file and rename: a failed write leaves the old file.
@@ -293,6 +300,35 @@ func (m *MemFS) Symlink(target, name string) error {
 		return &fs.PathError{Op: "symlink", Path: name, Err: syscall.EEXIST}
 	}
 	dir.kids[path.Base(real)] = &memNode{mode: fs.ModeSymlink | 0o777, target: target}
+	return nil
+}
+
+// Mknod creates name as a named pipe, a socket or a device (typ is
+// fs.ModeNamedPipe, fs.ModeSocket, fs.ModeDevice or
+// fs.ModeDevice|fs.ModeCharDevice), creating missing parent directories, so
+// a test can put one where a stage expects a file. Nothing can read one: a
+// read fails at once with an error wrapping ErrNotRegular, as DiskFS's does
+// for the real thing.
+func (m *MemFS) Mknod(name string, typ fs.FileMode) error {
+	switch typ {
+	case fs.ModeNamedPipe, fs.ModeSocket, fs.ModeDevice, fs.ModeDevice | fs.ModeCharDevice:
+	default:
+		return &fs.PathError{Op: "mknod", Path: name, Err: syscall.EINVAL}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	real, err := m.parent(name)
+	if err != nil {
+		return err
+	}
+	dir, err := m.mkdirs(path.Dir(real), name)
+	if err != nil {
+		return err
+	}
+	if _, ok := dir.kids[path.Base(real)]; ok {
+		return &fs.PathError{Op: "mknod", Path: name, Err: syscall.EEXIST}
+	}
+	dir.kids[path.Base(real)] = &memNode{mode: typ | 0o644}
 	return nil
 }
 

@@ -108,6 +108,9 @@ func (l memLocked) readFile(name string) ([]byte, error) {
 	case n.unreadable:
 		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EACCES}
 	}
+	if err := CheckType(name, n.mode); err != nil {
+		return nil, err
+	}
 	return slices.Clone(n.data), nil
 }
 

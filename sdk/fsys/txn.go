@@ -296,6 +296,9 @@ func (t *Tx) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	data, err := t.readHeld(real)
+	if errors.Is(err, ErrNotRegular) {
+		return nil, &Error{Name: name, Err: errors.Unwrap(err)}
+	}
 	return data, pathError("read", name, err)
 }
 
@@ -311,6 +314,13 @@ func (t *Tx) readHeld(real string) ([]byte, error) {
 	}
 	if t.isStaging(real) {
 		return nil, syscall.ENOENT
+	}
+	// The type is known from resolving the name: a named pipe is refused
+	// before anything opens it.
+	if fi, ok, err := t.inBase(real); err == nil && ok {
+		if err := CheckType(real, fi.Mode()); err != nil {
+			return nil, err
+		}
 	}
 	return t.st.readFile(real)
 }
@@ -479,8 +489,8 @@ func (t *Tx) Create(name string) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := t.lstat(real); err == nil && fi.IsDir() {
-		return nil, &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+	if err := t.replaceable(name, real); err != nil {
+		return nil, err
 	}
 	if _, err := t.missingDirs(path.Dir(real)); err != nil {
 		return nil, pathError("resolve", name, err)
@@ -494,6 +504,19 @@ func (t *Tx) Create(name string) (io.WriteCloser, error) {
 		return nil, pathError("write", name, err)
 	}
 	return &txFile{t: t, name: name, real: real, file: file, w: w}, nil
+}
+
+// replaceable refuses to write over a directory, a named pipe, a socket or
+// a device.
+func (t *Tx) replaceable(name, real string) error {
+	fi, err := t.lstat(real)
+	switch {
+	case err != nil:
+		return nil
+	case fi.IsDir():
+		return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+	}
+	return CheckType(name, fi.Mode())
 }
 
 // txFile is a file being staged by Create.
@@ -537,8 +560,8 @@ func (f *txFile) Close() error {
 	if err != nil {
 		return pathError("write", f.name, err)
 	}
-	if fi, err := t.lstat(f.real); err == nil && fi.IsDir() {
-		return &fs.PathError{Op: "write", Path: f.name, Err: syscall.EISDIR}
+	if err := t.replaceable(f.name, f.real); err != nil {
+		return err
 	}
 	t.makeDirs(dirs)
 	t.set(f.real, &entry{kind: staged, file: f.file, size: f.size})

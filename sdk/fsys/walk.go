@@ -26,7 +26,8 @@ type Entry struct {
 // the area, sorted by Name, without the temp files of interrupted writes.
 //
 // A symlink leaving the area, a symlink loop, a directory that contains
-// itself through a symlink, or a dangling symlink is an error naming it;
+// itself through a symlink, a dangling symlink, or a named pipe, socket or
+// device (see [CheckType]) is an error naming it;
 // Walk reports all of them at once (errors.Join) together with the entries
 // that are fine, so a stage can show every problem in one run. A missing
 // area directory has no entries and no error: a stage may write nothing.
@@ -93,6 +94,9 @@ func (w *walker) dir(seen, real string, stack []string) {
 			w.dir(name, target, append(stack[:len(stack):len(stack)], target))
 		case fi.Mode().IsRegular():
 			w.entries = append(w.entries, Entry{Name: name, Real: target, Size: fi.Size()})
+		default:
+			// The work-writer reads every file it walks: a named pipe would hang it.
+			w.errs = append(w.errs, CheckType(name, fi.Mode()))
 		}
 	}
 }

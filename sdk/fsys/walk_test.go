@@ -80,6 +80,23 @@ func testWalk(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 				"output/sub/object.yaml: symlink resolves to /kratix/input/object.yaml, outside /kratix/output",
 			},
 		},
+		"NotRegular": {
+			reason: "a named pipe or a socket anywhere in the area is reported, never listed or opened: the work-writer reads every file and would hang on a pipe",
+			setup: func(t *testing.T, f fsys.FS) {
+				write(t, f, "output/ok.yaml", "ok")
+				special(t, f, "output/a/pipe.yaml", fs.ModeNamedPipe)
+				special(t, f, "output/sock", fs.ModeSocket)
+				special(t, f, "output/target", fs.ModeNamedPipe)
+				symlink(t, f, "target", "output/link.yaml")
+			},
+			want: []fsys.Entry{{Name: "output/ok.yaml", Real: "output/ok.yaml", Size: 2}},
+			wantErrs: []string{
+				"output/a/pipe.yaml: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+				"output/link.yaml: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+				"output/sock: is a socket, not a regular file: it is never opened (it holds no content to read); remove it or put a regular file in its place",
+				"output/target: is a named pipe (FIFO), not a regular file: it is never opened (reading one waits forever for a writer); remove it or put a regular file in its place",
+			},
+		},
 		"DirCycle": {
 			reason: "a directory linking to itself terminates",
 			setup: func(t *testing.T, f fsys.FS) {

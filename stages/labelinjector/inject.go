@@ -2,7 +2,6 @@ package labelinjector
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk"
@@ -20,6 +19,7 @@ type injector struct {
 	dirs map[string]bool
 
 	objects, files, overrides int
+	over                      overwrites // of the file being labelled
 }
 
 func (in *injector) file(f *sdk.ManifestFile) error {
@@ -32,6 +32,7 @@ func (in *injector) file(f *sdk.ManifestFile) error {
 	}
 	var errs []error
 	changed := false
+	in.over = overwrites{}
 	for _, m := range f.Manifests() {
 		c, err := in.object(m, set)
 		if err != nil {
@@ -48,6 +49,7 @@ func (in *injector) file(f *sdk.ManifestFile) error {
 	if changed {
 		in.files++
 	}
+	in.over.report(in.k, f.Path)
 	return nil
 }
 
@@ -89,19 +91,8 @@ func (in *injector) set(m *sdk.Manifest, base fieldpath.Path, l label) (bool, er
 	}
 	if had {
 		in.overrides++
-		in.k.Changef(sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()}, "label overwritten: %s → %q", oldValue(cur), l.Value)
+		old, shown := oldValue(cur, maybeSecret(m))
+		in.over.add(m, l, old, shown, sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()})
 	}
 	return true, nil
-}
-
-// oldValue shows what a label held, quoted when it was a string.
-func oldValue(n yamldoc.Node) string {
-	if n.Kind() == yamldoc.ScalarKind && n.Tag() == "!!str" {
-		s, _ := n.GetString("")
-		return fmt.Sprintf("%q", s)
-	}
-	if v, err := n.Value(); err == nil {
-		return fmt.Sprint(v)
-	}
-	return n.Kind().String()
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/stagekit/stagekit/sdk"
+	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/labels"
 )
 
@@ -45,6 +46,9 @@ func resolveOwner(k *sdk.Kratix) (owner, error) {
 		return o, nil
 	}
 	obj, err := k.Object()
+	if errors.Is(err, fsys.ErrNotRegular) {
+		return o, err // not a missing setting: the input is not a file (exit 1)
+	}
 	if err != nil {
 		return o, sdk.Misconfigured("KRATIX_PROMISE_NAME or KRATIX_OBJECT_NAME is not set and the input object cannot tell them: %v", err)
 	}

@@ -3,6 +3,11 @@ package replicamigration
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk"
 )
 
 // plan is what the second pass does, decided from the facts of the whole output (an autoscaler
@@ -31,18 +36,13 @@ type edit struct {
 // minReplicas is raised instead (and maxReplicas to at least that).
 func (fs *facts) plan() *plan {
 	p := &plan{workloads: fs.workloads, edits: map[pos]edit{}, names: fs.names}
-	byRef := map[ref][]int{}
-	for i, w := range fs.workloads {
-		byRef[w.ref] = append(byRef[w.ref], i)
-	}
 	scaledBy := map[int][]int64{} // workload index → the final minReplicas of its autoscalers
 	var errs []error
 	for _, a := range fs.autoscalers {
-		var targets []int
-		for _, i := range byRef[a.target] {
-			if !a.hasGroup || a.targetGroup == "apps" {
-				targets = append(targets, i)
-			}
+		targets, err := fs.targets(a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
 		if len(targets) == 0 {
 			continue
@@ -58,7 +58,7 @@ func (fs *facts) plan() *plan {
 		to := max(a.min, want)
 		maxTo := max(a.max, to)
 		if to != a.min || maxTo != a.max {
-			p.edits[a.pos] = edit{field: "spec.minReplicas", from: a.min, fromSet: a.minSet, to: to, maxFrom: a.max, maxTo: maxTo, reason: "it scales " + refName(fs.workloads[targets[0]].kind, a.target.namespace, a.target.name) + ", " + minReason(fs.workloads[targets[0]])}
+			p.edits[a.pos] = edit{field: "spec.minReplicas", from: a.min, fromSet: a.minSet, to: to, maxFrom: a.max, maxTo: maxTo, reason: "it scales " + refName(fs.workloads[targets[0]].kind, fs.workloads[targets[0]].namespace, a.target.name) + ", " + minReason(fs.workloads[targets[0]])}
 			p.raisedHPAs++
 		}
 		for _, i := range targets {
@@ -80,6 +80,82 @@ func (fs *facts) plan() *plan {
 		p.final = append(p.final, w.replicas)
 	}
 	return p
+}
+
+// targets lists the workloads an autoscaler scales: the workloads of the kind and name it names,
+// in its namespace. An object without metadata.namespace lands in the namespace the destination
+// applies it to, which the output does not say: it is taken to be the one namespace the output
+// gives that kind and name (on the workloads and the autoscalers naming them). When those are in
+// more than one namespace, a pair whose namespaces differ only by one being unset may or may not
+// be the same namespace: the autoscaler is refused, naming it and each such workload.
+func (fs *facts) targets(a autoscaler) ([]int, error) {
+	if a.hasGroup && a.targetGroup != "apps" {
+		return nil, nil
+	}
+	named := func(r ref) bool { return r.kind == a.target.kind && r.name == a.target.name }
+	namespaces := map[string]bool{}
+	var candidates []int
+	for i, w := range fs.workloads {
+		if named(w.ref) {
+			candidates = append(candidates, i)
+			namespaces[w.namespace] = true
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	for _, o := range fs.autoscalers {
+		if named(o.target) && (!o.hasGroup || o.targetGroup == "apps") {
+			namespaces[o.namespace] = true
+		}
+	}
+	delete(namespaces, "")
+	var targets, unsure []int
+	for _, i := range candidates {
+		w := fs.workloads[i]
+		switch {
+		case w.namespace == a.namespace:
+			targets = append(targets, i)
+		case w.namespace != "" && a.namespace != "":
+			// Two namespaces: another object.
+		case len(namespaces) <= 1:
+			targets = append(targets, i)
+		default:
+			unsure = append(unsure, i)
+		}
+	}
+	if len(unsure) == 0 {
+		return targets, nil
+	}
+	var which []string
+	for _, i := range unsure {
+		w := fs.workloads[i]
+		which = append(which, refName(w.kind, w.namespace, w.name)+nsNote(w.namespace)+" at "+fs.where(w.pos, w.line))
+	}
+	return nil, sdk.Errorf(sdk.Location{File: fs.shown(a.file), Line: a.line},
+		"cannot tell whether %s%s scales %s: an object without metadata.namespace lands in the namespace the destination applies it to, and %s %s is in %d namespaces of the output (%s); set metadata.namespace on both",
+		refName(a.kind, a.namespace, a.name), nsNote(a.namespace), strings.Join(which, ", nor whether it scales "),
+		a.target.kind, a.target.name, len(namespaces), strings.Join(slices.Sorted(maps.Keys(namespaces)), ", "))
+}
+
+// nsNote marks an object that has no namespace.
+func nsNote(namespace string) string {
+	if namespace == "" {
+		return " (no namespace)"
+	}
+	return ""
+}
+
+// shown is how messages name the file a real path was read through: output/app.yaml.
+func (fs *facts) shown(real string) string {
+	if n, ok := fs.names[real]; ok {
+		return "output/" + n
+	}
+	return real
+}
+
+func (fs *facts) where(p pos, line int) string {
+	return sdk.Location{File: fs.shown(p.file), Line: line}.String()
 }
 
 func minReason(w workload) string {

@@ -37,6 +37,7 @@ type ref struct {
 type workload struct {
 	pos
 	ref
+	line        int   // of the object, for messages
 	replicas    int64 // as written; 1 when absent (the Kubernetes default)
 	replicasSet bool
 	min         int64 // MIN_REPLICAS or the annotation
@@ -47,6 +48,7 @@ type workload struct {
 type autoscaler struct {
 	pos
 	ref                // its own kind, namespace and name, for logs
+	line        int    // of the object, for messages
 	target      ref    // scaleTargetRef, in the autoscaler's namespace
 	targetGroup string // API group of scaleTargetRef.apiVersion; "" when it has none
 	hasGroup    bool
@@ -83,12 +85,12 @@ func scan(k *sdk.Kratix, cfg *Config) (*facts, error) {
 					problems = append(problems, err)
 					continue
 				}
-				w.pos = p
+				w.pos, w.line = p, m.Line()
 				fs.workloads = append(fs.workloads, w)
 			case m.Group() == "autoscaling" && m.Kind() == "HorizontalPodAutoscaler":
 				// The HPA's own fields are checked only if it targets a workload of KINDS.
 				a := readAutoscaler(m)
-				a.pos = p
+				a.pos, a.line = p, m.Line()
 				fs.autoscalers = append(fs.autoscalers, a)
 			}
 		}

@@ -4,6 +4,7 @@ package secretforbidder
 
 import (
 	"errors"
+	"path"
 
 	"github.com/stagekit/stagekit/sdk"
 )
@@ -37,6 +38,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	// The run is one transaction: files are cleaned as they are read, and a malformed file
 	// later in the tree fails the run, which leaves the output untouched.
 	checked := map[string]bool{}
+	var gens []generator // every generator entry of every kustomization, for the files they read
 	var nFiles, nViolations, nAllowed, nRemovedFrom int
 	for _, f := range files {
 		kust := isKustomization(f.Name)
@@ -64,8 +66,21 @@ func run(k *sdk.Kratix, cfg *Config) error {
 				k.Errorf(at, "%s", fd)
 			}
 		}
+		if kust && p.remove {
+			removed := map[[2]int]finding{}
+			for _, fd := range bad {
+				if fd.entry >= 0 {
+					removed[[2]int{fd.doc, fd.entry}] = fd
+				}
+			}
+			var dirs []string
+			for _, n := range names[mf.Real] {
+				dirs = append(dirs, path.Join("output", path.Dir(n)))
+			}
+			gens = append(gens, generators(k, mf, mf.Documents(), dirs, removed)...)
+		}
 		if len(bad) > 0 && p.remove && len(errs) == 0 {
-			wrote, err := remove(k, mf, bad, names[mf.Real])
+			wrote, err := remove(k, mf, bad, kust)
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -73,6 +88,15 @@ func run(k *sdk.Kratix, cfg *Config) error {
 				nRemovedFrom++
 			}
 		}
+	}
+	var nSources int
+	if p.remove && len(errs) == 0 {
+		// After every kustomization was read: an entry of a later one may read the same file.
+		n, err := removeSources(k, gens, names)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		nSources = n
 	}
 	if len(errs) > 0 {
 		if nViolations > 0 && !p.remove {
@@ -87,7 +111,11 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		k.Summarize("checked %s: %s forbidden, %s allowed", count(nFiles, "manifest file"), count(nViolations, "object"), count(nAllowed, "object"))
 		return nil
 	}
-	k.Summarize("removed %s from %s; %s allowed", count(nViolations, "object"), count(nRemovedFrom, "file"), count(nAllowed, "object"))
+	sources := ""
+	if nSources > 0 {
+		sources = " and " + count(nSources, "file") + " their generators read"
+	}
+	k.Summarize("removed %s from %s%s; %s allowed", count(nViolations, "object"), count(nRemovedFrom, "file"), sources, count(nAllowed, "object"))
 	return nil
 }
 

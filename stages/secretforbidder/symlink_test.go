@@ -11,7 +11,7 @@ import (
 const secretDoc = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\nstringData:\n  k: symlinked-value\n"
 
 // TestSymlinks: a link out of /kratix/output fails closed; a link to a file inside is checked
-// once; removing that file in MODE=remove removes the link too, so none is left dangling.
+// once; emptying that file in MODE=remove leaves the link valid.
 func TestSymlinks(t *testing.T) {
 	cases := []struct {
 		name, target, mode string
@@ -24,8 +24,8 @@ func TestSymlinks(t *testing.T) {
 			"a link leaving /kratix/output could hide anything: an error naming the link"},
 		{"inside-fail", "real/secret.yaml", "fail", 1, []string{"output/link.yaml:1: Secret ns/s (document 1)"}, []string{"link.yaml", "real/secret.yaml"},
 			"the linked file is reported once, under the first name it is reached by"},
-		{"inside-remove", "real/secret.yaml", "remove", 0, nil, nil,
-			"the emptied file is removed and the link to it too"},
+		{"inside-remove", "real/secret.yaml", "remove", 0, nil, []string{"link.yaml", "real/secret.yaml"},
+			"the emptied file stays as an empty file (a kustomization may list it), so the link to it stays valid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -54,6 +54,9 @@ func TestSymlinks(t *testing.T) {
 				t.Errorf("%s: files left -want +got:\n%s", c.reason, diff)
 			}
 			if c.mode == "remove" {
+				if got := res.Output("link.yaml"); got != "" {
+					t.Errorf("%s: the file left is not empty:\n%s", c.reason, got)
+				}
 				again := stagetest.RunOn(t, Stage, res.FS, fx.Env, nil)
 				if again.ExitCode != 0 {
 					t.Errorf("second run: exit %d\n%s", again.ExitCode, again.Logs)
@@ -73,4 +76,33 @@ func sorted(s []string) []string {
 		}
 	}
 	return out
+}
+
+// TestGeneratorFileBehindSymlink: a file a removed secretGenerator entry reads through a
+// symlink is removed where it is stored, and every link to it goes too, so none is left
+// dangling (the work-writer fails on one); the change log names them.
+func TestGeneratorFileBehindSymlink(t *testing.T) {
+	fx := stagetest.Fixture{Env: map[string]string{"MODE": "remove"}, Output: map[string]string{
+		"kustomization.yaml": "secretGenerator:\n- name: tls\n  files: [tls.key=keys/tls.key]\n",
+		"certs/server.key":   "key-behind-link-not-printed\n",
+	}}
+	m := fx.FS()
+	for link, target := range map[string]string{"output/keys/tls.key": "../certs/server.key", "output/other.key": "certs/server.key"} {
+		if err := m.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := stagetest.RunOn(t, Stage, m, fx.Env, nil)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit %d\n%s", res.ExitCode, res.Logs)
+	}
+	for _, name := range []string{"output/certs/server.key", "output/keys/tls.key", "output/other.key"} {
+		if _, err := res.FS.Lstat(name); err == nil {
+			t.Errorf("%s is still there", name)
+		}
+	}
+	want := "WARN secret-forbidder: output/certs/server.key: removed: the plaintext of Secret tls, read by the removed secretGenerator entry 1 of output/kustomization.yaml:2 and by no other generator (with the 2 symlinks to it: output/keys/tls.key, output/other.key)"
+	if !strings.Contains(res.Logs, want) {
+		t.Errorf("the log lacks %q:\n%s", want, res.Logs)
+	}
 }

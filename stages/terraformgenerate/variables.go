@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/fieldpath"
+	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -105,6 +106,10 @@ func tfFiles(path string) ([]string, error) {
 		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: %v", path, errors.Unwrap(err))
 	}
 	if !info.IsDir() {
+		// A named pipe would hang the read: only a regular file is opened.
+		if err := fsys.CheckType(path, info.Mode()); err != nil {
+			return nil, sdk.Misconfigured("MODULE_VARIABLES=%v", err)
+		}
 		return []string{path}, nil
 	}
 	ents, err := os.ReadDir(path)
