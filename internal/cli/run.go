@@ -128,7 +128,11 @@ func nsDir(ns string) string {
 
 // printRun prints one workflow run.
 func printRun(w io.Writer, pw *pod.Workflow, title string, res pod.Result) {
-	fmt.Fprintf(w, "%s: Promise %s, %s", title, pw.Promise.Name, promise.FlagName(pw.Workflow))
+	if title == "Promise "+pw.Promise.Name { // a promise workflow: the object is the Promise
+		fmt.Fprintf(w, "%s: %s", title, promise.FlagName(pw.Workflow))
+	} else {
+		fmt.Fprintf(w, "%s: Promise %s, %s", title, pw.Promise.Name, promise.FlagName(pw.Workflow))
+	}
 	if pw.DryRun && pw.Workflow.Type == sdk.TypeResource {
 		fmt.Fprint(w, ", KRATIX_DRY_RUN=true")
 	}

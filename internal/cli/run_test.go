@@ -179,7 +179,7 @@ func TestEngineArguments(t *testing.T) {
 
 func TestCannotRunWithoutAnEngine(t *testing.T) {
 	res := stagekit(t, "", "run", "examples/policy/promise.yaml", "--workflow", "promise.configure")
-	want := "container render (alpine/helm:3.14.4) is not a stagekit stage: run it with --engine docker|podman, map the image to a binary with --exec alpine/helm:3.14.4=PATH or to a stage with --stage alpine/helm:3.14.4=STAGE, or leave it out with --skip render"
+	want := "container render (alpine/helm:3.14.4) is not a stagekit stage: run it with --engine docker|podman, map the image to a binary with --exec alpine/helm:3.14.4=PATH (or a directory of binaries with --exec-dir PREFIX=DIR) or to a stage with --stage alpine/helm:3.14.4=STAGE, or leave it out with --skip render"
 	if res.code != ExitError || !strings.Contains(res.stderr, want) {
 		t.Errorf("exit %d, stderr:\n%s\nwant it to contain %q", res.code, res.stderr, want)
 	}

@@ -119,7 +119,7 @@ func (o Options) Resolve(c promise.Container) (pod.Runner, string, error) {
 	if o.Engine != nil {
 		return engineRunner{e: *o.Engine}, "", nil
 	}
-	return nil, "", fmt.Errorf("container %s (%s) is not a stagekit stage: run it with --engine docker|podman, map the image to a binary with --exec %s=PATH or to a stage with --stage %s=STAGE, or leave it out with --skip %s",
+	return nil, "", fmt.Errorf("container %s (%s) is not a stagekit stage: run it with --engine docker|podman, map the image to a binary with --exec %s=PATH (or a directory of binaries with --exec-dir PREFIX=DIR) or to a stage with --stage %s=STAGE, or leave it out with --skip %s",
 		c.Name, c.Image, c.Image, c.Image, c.Name)
 }
 

@@ -62,7 +62,7 @@ func TestResolve(t *testing.T) {
 			promise.Container{Name: "t", Image: "ghcr.io/acme/examples-stage:v1", Command: []string{"/bin/sh"}}, "", "", "--exec-dir ghcr.io/acme/examples-=" + dir + " runs " + bin},
 		{"any other image runs with the engine", Options{Engine: docker}, promise.Container{Name: "t", Image: "busybox"}, "docker", "", ""},
 		{"without one it cannot run, and the error says which flags would", Options{}, promise.Container{Name: "apply", Image: "hashicorp/terraform:1.8.3"},
-			"", "", "--engine docker|podman, map the image to a binary with --exec hashicorp/terraform:1.8.3=PATH or to a stage with --stage hashicorp/terraform:1.8.3=STAGE, or leave it out with --skip apply"},
+			"", "", "--engine docker|podman, map the image to a binary with --exec hashicorp/terraform:1.8.3=PATH (or a directory of binaries with --exec-dir PREFIX=DIR) or to a stage with --stage hashicorp/terraform:1.8.3=STAGE, or leave it out with --skip apply"},
 		{"--skip leaves any container out", Options{Skip: map[string]bool{"apply": true}},
 			promise.Container{Name: "apply", Image: "hashicorp/terraform:1.8.3", EnvFrom: []string{"secretRef aws"}}, "", "--skip apply", ""},
 		{"envFrom reads the cluster", Options{Engine: docker}, promise.Container{Name: "t", Image: "busybox", EnvFrom: []string{"secretRef aws"}}, "", "", "envFrom (secretRef aws)"},

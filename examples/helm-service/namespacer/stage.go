@@ -123,7 +123,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		}
 		if set > 0 || gone > 0 {
 			files++
-			k.Infof(sdk.Location{File: f.Path}, "%s", change(set, cfg.Namespace, gone))
+			k.Changef(sdk.Location{File: f.Path}, "%s", change(set, cfg.Namespace, gone))
 		}
 		dropped += gone
 		return errors.Join(errs...)
@@ -134,7 +134,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if require {
 		k.Summarize("%d namespaced objects name their namespace, %d cluster-scoped objects need none; %d annotations dropped", namespaced, clusterScoped, dropped)
 	} else {
-		k.Summarize("%d namespaced and %d cluster-scoped objects seen; %d annotations dropped; %d files changed", namespaced, clusterScoped, dropped, files)
+		k.Summarize("%d namespaced and %d cluster-scoped objects seen; %d annotations dropped; %s changed", namespaced, clusterScoped, dropped, plural(files, "file"))
 	}
 	return nil
 }

@@ -83,7 +83,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		if err := k.Output.WriteObject(file, policy(cfg.PolicyName, ns, cfg.IngressNamespace)); err != nil {
 			return err
 		}
-		k.Infof(sdk.Location{File: "output/" + file}, "NetworkPolicy %s/%s: ingress only from the namespace's own pods and from namespace %s", ns, cfg.PolicyName, cfg.IngressNamespace)
+		k.Changef(sdk.Location{File: "output/" + file}, "NetworkPolicy %s/%s: ingress only from the namespace's own pods and from namespace %s", ns, cfg.PolicyName, cfg.IngressNamespace)
 		written = append(written, ns)
 	}
 	if len(namespaces) == 0 {
