@@ -134,7 +134,7 @@ func (c *Control) RetryAfter(d time.Duration, message string) error {
 // and sets only the keys whose value changes: a "suspend: yes" a shell stage wrote stays.
 func (c *Control) write(change func(*kratixControl)) error {
 	if !c.k.Env.IsResource() && !c.k.Env.IsPromise() {
-		c.k.Warnf(Location{File: ControlFile}, "workflow type %q: Kratix honours workflow control only in promise and resource workflows", c.k.Env.WorkflowType)
+		c.k.ReportWarningf(Location{File: ControlFile}, "workflow type %q: Kratix honours workflow control only in promise and resource workflows", c.k.Env.WorkflowType)
 	}
 	m, err := c.k.readMeta(ControlFile)
 	if err != nil {

@@ -83,7 +83,10 @@ func (p *Problem) Error() string {
 
 func (p *Problem) Unwrap() error { return p.Err }
 
-// Errorf makes a located error.
+// Errorf returns an error with a location, as fmt.Errorf returns one: it records nothing.
+// Run returns it (joined with others by errors.Join, each is reported on its own line), or
+// passes it to Kratix.ReportError to record it and carry on; Kratix.ReportErrorf records one
+// directly.
 func Errorf(at Location, format string, args ...any) error {
 	return &Problem{Location: at, Msg: fmt.Sprintf(format, args...)}
 }

@@ -48,7 +48,7 @@
 // Status and destination selectors are read, merged and written on every call, so what earlier
 // stages wrote is never clobbered, and the rules of the work-writer and the status-writer are
 // checked on the call that breaks them. Problems are reported with their location
-// (Kratix.Errorf, or a returned error) so a stage can report every one before it fails.
+// (Kratix.ReportErrorf, or a returned error) so a stage can report every one before it fails.
 //
 // # A run is a transaction
 //

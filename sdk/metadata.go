@@ -319,7 +319,7 @@ func (m *metaFile) write(want any, read func([]byte) (any, error), edits ...edit
 		return Errorf(Location{File: m.name}, "internal error: a rewritten document would not read back as intended (%v); please report it with the file", err)
 	}
 	if hasContent(m.first) && why != nil {
-		m.k.Warnf(Location{File: m.name}, "rewrote the first document whole, losing its comments and layout (%s); Kratix reads the values it read before, plus this change", editFailure(why))
+		m.k.ReportWarningf(Location{File: m.name}, "rewrote the first document whole, losing its comments and layout (%s); Kratix reads the values it read before, plus this change", editFailure(why))
 	}
 	return m.save(data)
 }
@@ -459,7 +459,7 @@ func (m *metaFile) warnLaterDocuments(warned map[string]bool) {
 		return
 	}
 	warned[m.name] = true
-	m.k.Warnf(Location{File: m.name, Line: line}, "has %d documents; Kratix reads only the first, so the others are ignored (a stage appended to the file instead of merging)", n+1)
+	m.k.ReportWarningf(Location{File: m.name, Line: line}, "has %d documents; Kratix reads only the first, so the others are ignored (a stage appended to the file instead of merging)", n+1)
 }
 
 // generic turns any value into JSON-shaped Go values (maps, lists, json.Number...), so rules are

@@ -153,7 +153,7 @@ func (s *Selectors) cleanDirectory(dir string, at Location) (string, error) {
 	case c == "/":
 		if key := at.String(); !s.warned[key] {
 			s.warned[key] = true
-			s.k.Warnf(at, "%q names all of /kratix/output: Kratix ships every file in this group and again in the default group", dir)
+			s.k.ReportWarningf(at, "%q names all of /kratix/output: Kratix ships every file in this group and again in the default group", dir)
 		}
 	}
 	return c, nil

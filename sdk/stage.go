@@ -47,7 +47,7 @@ type Stage[C any] struct {
 	// workflow unless it says so, since Kratix ignores a delete workflow's output. A stage that
 	// only makes sense for requests says Acts: []sdk.Workflow{sdk.ResourceConfigure}.
 	Acts []Workflow
-	// Run does the work. Problems it reports with k.Errorf, or returns (joined errors are
+	// Run does the work. Problems it records with k.ReportErrorf, or returns (joined errors are
 	// reported one per line), make the run exit 1; Misconfigured errors exit 2. A Stage without
 	// Run is a bug: every run of it says so and exits 1.
 	Run func(k *Kratix, cfg *C) error
@@ -162,20 +162,20 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	k := New(inv.Ctx, files, env, log)
 	if res, done := s.outsideWave(k, common); done {
 		if err := k.Rollback(); err != nil { // nothing was written: only the run's staging goes
-			k.Fail(err)
+			k.ReportError(err)
 			res.ExitCode = max(res.ExitCode, ExitRuleBroken)
 		}
 		return res
 	}
 	runErr := s.transact(k, cfg)
 	if IsMisconfigured(runErr) {
-		k.Fail(runErr)
+		k.ReportError(runErr)
 		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
 		log.Error(s.misconfiguredLine(res.Diagnostics, false))
 		return res
 	}
 	if runErr != nil {
-		k.Fail(runErr)
+		k.ReportError(runErr)
 	}
 	res.Diagnostics, res.Changes = k.Diagnostics(), k.committedChanges()
 	s.summarize(k, res.Diagnostics)
@@ -195,9 +195,9 @@ func (s Stage[C]) transact(k *Kratix, cfg *C) error {
 	runErr := s.run(k, cfg)
 	if runErr == nil && !k.Failed() {
 		if err := k.checkMetadataTypes(); err != nil {
-			k.Fail(err)
+			k.ReportError(err)
 		} else if err := k.Selectors.CheckDirectories(); err != nil {
-			k.Fail(err)
+			k.ReportError(err)
 		}
 	}
 	if runErr != nil || k.Failed() {

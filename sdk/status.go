@@ -102,7 +102,7 @@ func (s *Status) Merge(values map[string]any) error {
 	if s.k.Env.IsPromise() {
 		for _, k := range sortedKeys(add) {
 			if k != "message" {
-				s.k.Warnf(Location{File: StatusFile, Path: k}, "Kratix keeps only status.message in promise workflows; %s will be dropped", k)
+				s.k.ReportWarningf(Location{File: StatusFile, Path: k}, "Kratix keeps only status.message in promise workflows; %s will be dropped", k)
 			}
 		}
 	}

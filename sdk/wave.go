@@ -25,7 +25,7 @@ func (s Stage[C]) outsideWave(k *Kratix, c settings.Common) (Result, bool) {
 		lbls, err = obj.GetStringMap("metadata.labels")
 	}
 	if err != nil {
-		k.Fail(err)
+		k.ReportError(err)
 		res := Result{ExitCode: ExitRuleBroken, Diagnostics: k.Diagnostics()}
 		s.summarize(k, res.Diagnostics)
 		return res, true

@@ -193,7 +193,7 @@ func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {
 // writes it if it changed. It returns how many module calls changed.
 func write(k *sdk.Kratix, f fileEdit) (int, error) {
 	for _, s := range f.Skipped {
-		k.Warnf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
+		k.ReportWarningf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
 	}
 	changed := 0
 	for _, m := range f.Modules {

@@ -26,14 +26,14 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	// Every bad value is reported before any file is read.
 	if bad := invalidValues(sets, len(dirs) > 0); len(bad) > 0 {
 		for _, b := range bad {
-			k.Errorf(sdk.Location{}, "%s", b)
+			k.ReportErrorf(sdk.Location{}, "%s", b)
 		}
 		return nil
 	}
 	// The run is one transaction: a malformed file anywhere fails it and leaves the output as it
 	// was, so no separate validation pass is needed.
 	if cfg.IncludeSelectors {
-		k.Warnf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
+		k.ReportWarningf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
 	}
 	inj := &injector{k: k, cfg: cfg, sets: sets, dirs: dirs}
 	if err := k.Output.EachManifestFile(inj.file); err != nil {

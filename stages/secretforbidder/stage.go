@@ -63,7 +63,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			nViolations++
 			bad = append(bad, fd)
 			if !p.remove {
-				k.Errorf(at, "%s", fd)
+				k.ReportErrorf(at, "%s", fd)
 			}
 		}
 		if kust && p.remove {

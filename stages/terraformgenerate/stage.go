@@ -46,7 +46,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		file, other, data = name+".tf", name+".tf.json", renderHCL(m)
 	}
 	if _, err := k.Output.Read(other); err == nil {
-		k.Warnf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
+		k.ReportWarningf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
 	}
 	if err := k.Output.Write(file, data); err != nil {
 		return err
