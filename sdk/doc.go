@@ -38,7 +38,7 @@
 //	image, err := obj.GetString("spec.image")    // typed getters; errors name file, line and path
 //	size, err := obj.GetIntOr("spec.size", 3)    // an optional field: 3 when missing or null
 //	k.Output.WriteObject("app.yaml", deployment) // output/: 0644, never outside output/
-//	k.Output.EachManifest(func(m *sdk.Manifest) error { _, _, err := m.SetLabel("team", "a"); return err })
+//	k.Output.EachManifest(func(m *sdk.Manifest) error { return m.SetLabel("team", "a") })
 //	k.Status.SetMessage("ready")                 // metadata/status.yaml, merged as Kratix merges it
 //	k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": "dev"}})
 //	k.Control.RetryAfter(5*time.Minute, "waiting for the database")

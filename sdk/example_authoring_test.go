@@ -57,7 +57,7 @@ metadata:
 		panic(err)
 	}
 	err = k.Output.EachManifest(func(m *sdk.Manifest) error {
-		if _, _, err := m.DeleteAnnotation("helm.sh/hook"); err != nil {
+		if _, err := m.DeleteAnnotation("helm.sh/hook"); err != nil {
 			return err
 		}
 		if m.Scope(scopes) != sdk.Namespaced || m.Namespace() != "" {

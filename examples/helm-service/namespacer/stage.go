@@ -155,7 +155,7 @@ func change(set int, namespace string, dropped int) string {
 func dropAnnotations(m *sdk.Manifest, keys []string) (int, error) {
 	n := 0
 	for _, key := range keys {
-		_, had, err := m.DeleteAnnotation(key)
+		had, err := m.DeleteAnnotation(key)
 		if err != nil {
 			return n, err
 		}
