@@ -527,39 +527,12 @@ func apiNumbers(v any, exact bool) (any, error) {
 	return v, nil
 }
 
-// describe names the JSON type of a value for messages: "a string", "null"...
-func describe(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, int:
-		return "an integer"
-	case float64:
-		return "a number"
-	case json.Number:
-		if _, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-			return "an integer"
-		}
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a map"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// kindOf is the YAML kind of a JSON-shaped value: map, list or scalar.
-func kindOf(v any) string {
+// isCollection reports whether a JSON-shaped value is a map or a list, where a rule wants a
+// scalar (a label value, a directory, a message).
+func isCollection(v any) bool {
 	switch v.(type) {
-	case map[string]any:
-		return "map"
-	case []any:
-		return "list"
+	case map[string]any, []any:
+		return true
 	}
-	return "scalar"
+	return false
 }

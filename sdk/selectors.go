@@ -103,7 +103,7 @@ func explainSelectors(m *metaFile, doc any) error {
 		if doc == nil {
 			return nil
 		}
-		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is a %s; the work-writer needs a list of selectors (- matchLabels: {...})", kindOf(doc))
+		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is %s; the work-writer needs a list of selectors (- matchLabels: {...})", yamldoc.TypeName(doc))
 	}
 	var errs []error
 	for i, item := range list {
@@ -111,7 +111,7 @@ func explainSelectors(m *metaFile, doc any) error {
 		e, ok := item.(map[string]any)
 		if !ok {
 			if item != nil {
-				errs = append(errs, Errorf(m.at(entry), "must be a map with matchLabels, got a %s", kindOf(item)))
+				errs = append(errs, Errorf(m.at(entry), "must be a map with matchLabels, got %s", yamldoc.TypeName(item)))
 			}
 			continue
 		}
@@ -121,15 +121,15 @@ func explainSelectors(m *metaFile, doc any) error {
 			case strings.EqualFold(k, "matchLabels"):
 				labels, isMap := v.(map[string]any)
 				if !isMap && v != nil {
-					errs = append(errs, Errorf(m.at(field), "must be a map of labels, got %s", describe(v)))
+					errs = append(errs, Errorf(m.at(field), "must be a map of labels, got %s", yamldoc.TypeName(v)))
 				}
 				for _, l := range sortedKeys(labels) {
-					if kindOf(labels[l]) != "scalar" {
-						errs = append(errs, Errorf(m.at(field.Child(fieldpath.Key(l))), "a label value must be a string (a number, boolean or null becomes one), got %s", describe(labels[l])))
+					if isCollection(labels[l]) {
+						errs = append(errs, Errorf(m.at(field.Child(fieldpath.Key(l))), "a label value must be a string (a number, boolean or null becomes one), got %s", yamldoc.TypeName(labels[l])))
 					}
 				}
-			case strings.EqualFold(k, "directory") && kindOf(v) != "scalar":
-				errs = append(errs, Errorf(m.at(field), "must be a directory name, got %s", describe(v)))
+			case strings.EqualFold(k, "directory") && isCollection(v):
+				errs = append(errs, Errorf(m.at(field), "must be a directory name, got %s", yamldoc.TypeName(v)))
 			}
 		}
 	}

@@ -52,7 +52,7 @@ func TestSelectorsRead(t *testing.T) {
 		{"two default entries", ptr("- matchLabels: {a: b}\n- directory: \"\"\n  matchLabels: {c: d}\n"), nil,
 			`metadata/destination-selectors.yaml:2: [1]: names the default group (no directory) again (already in entry [0]): the work-writer allows one entry per directory`},
 		{"an entry that is not a map", ptr("- a\n"), nil,
-			"metadata/destination-selectors.yaml:1: [0]: must be a map with matchLabels, got a scalar"},
+			"metadata/destination-selectors.yaml:1: [0]: must be a map with matchLabels, got a string"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
