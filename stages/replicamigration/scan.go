@@ -149,19 +149,16 @@ func annotationMin(m *sdk.Manifest) (int64, bool, error) {
 	if errors.Is(err, yamldoc.ErrNotFound) {
 		return 0, false, nil
 	}
-	at := m.At()
-	at.Path = annotationPath.String()
 	if err != nil {
 		return 0, false, err
 	}
-	at.Line = n.Line()
 	if n.Kind() != yamldoc.ScalarKind || n.Tag() != "!!str" {
-		return 0, false, sdk.Errorf(at, "is %s%s; annotation values must be strings: write a quoted positive integer like \"1\"", yamldoc.TypeName(n), templateHint(n))
+		return 0, false, sdk.Errorf(m.AtPath(annotationPath.String()), "is %s%s; annotation values must be strings: write a quoted positive integer like \"1\"", yamldoc.TypeName(n), templateHint(n))
 	}
 	s, _ := n.GetString("")
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 1 || !isDigits(s) {
-		return 0, false, sdk.Errorf(at, "%q is not a positive integer; write the workload's minimum replica count, like \"1\" to opt a singleton out", s)
+		return 0, false, sdk.Errorf(m.AtPath(annotationPath.String()), "%q is not a positive integer; write the workload's minimum replica count, like \"1\" to opt a singleton out", s)
 	}
 	return v, true, nil
 }

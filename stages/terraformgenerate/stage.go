@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stagekit/stagekit/sdk"
-	"github.com/stagekit/stagekit/sdk/fieldpath"
 )
 
 func run(k *sdk.Kratix, cfg *Config) error {
@@ -26,14 +25,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		return err
 	}
 	if vars != nil {
-		lines := func(p fieldpath.Path) (int, bool) {
-			n, err := obj.LookupPath(p)
-			if err != nil || !n.Exists() {
-				return 0, false
-			}
-			return n.Line(), true
-		}
-		if args, err = vars.check(lines, args); err != nil {
+		if args, err = vars.check(obj, args); err != nil {
 			return err
 		}
 	}

@@ -156,14 +156,14 @@ func diagErrors(diags hcl.Diagnostics) []error {
 // unknown argument (with the closest variable named), every required variable not set and
 // every value the declared type does not accept. Accepted values come back with their
 // primitives converted to the declared type ("3" -> 3 for a number).
-func (vars variables) check(spec fieldLines, args []argument) ([]argument, error) {
+func (vars variables) check(obj *sdk.Object, args []argument) ([]argument, error) {
 	var errs []error
 	set := map[string]bool{}
 	out := make([]argument, len(args))
 	for i, a := range args {
 		set[a.Name] = true
 		out[i] = a
-		at := sdk.Location{File: sdk.ObjectFile, Line: a.Node.Line(), Path: a.Node.Path().String()}
+		at := obj.AtPath(a.Node.Path().String())
 		v, ok := vars[a.Name]
 		if !ok {
 			errs = append(errs, sdk.Errorf(at, "the module has no variable %q%s", a.Name, vars.suggest(a.Name)))
@@ -177,7 +177,7 @@ func (vars variables) check(spec fieldLines, args []argument) ([]argument, error
 				p = p.Child(ctyPath(pe.Path)...)
 				msg = pe.Error()
 			}
-			errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: spec.line(p, at.Line), Path: p.String()},
+			errs = append(errs, sdk.Errorf(obj.AtPath(p.String()),
 				"%s (variable %q at %s is %s)", msg, v.Name, v.Where, typeString(v.Type)))
 			continue
 		}
@@ -192,22 +192,10 @@ func (vars variables) check(spec fieldLines, args []argument) ([]argument, error
 	sort.Strings(missing)
 	for _, name := range missing {
 		v := vars[name]
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Path: "spec." + name},
+		errs = append(errs, sdk.Errorf(obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(name)}.String()),
 			"missing: the module requires variable %q (%s, %s), which has no default", name, typeString(v.Type), v.Where))
 	}
 	return out, errors.Join(errs...)
-}
-
-// fieldLines finds the input line of a field path.
-type fieldLines func(p fieldpath.Path) (int, bool)
-
-func (f fieldLines) line(p fieldpath.Path, fallback int) int {
-	if f != nil {
-		if l, ok := f(p); ok {
-			return l
-		}
-	}
-	return fallback
 }
 
 func (vars variables) suggest(name string) string {

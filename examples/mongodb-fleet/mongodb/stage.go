@@ -50,8 +50,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	version, ok := versions[major]
 	if !ok {
-		field, _ := obj.Lookup("spec.majorVersion")
-		return sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: field.Line(), Path: "spec.majorVersion"},
+		return sdk.Errorf(obj.AtPath("spec.majorVersion"),
 			"MongoDB %d is not offered: VERSIONS maps %s", major, offered(versions))
 	}
 	name, namespace := obj.Name(), obj.Namespace()

@@ -72,8 +72,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	size, ok := sizes[spec.Environment]
 	if !ok {
-		field, _ := obj.Lookup("spec.environment")
-		return sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: field.Line(), Path: "spec.environment"}, "%q is not an environment: dev or prod", spec.Environment)
+		return sdk.Errorf(obj.AtPath("spec.environment"), "%q is not an environment: dev or prod", spec.Environment)
 	}
 	name, ns := obj.Name(), obj.Namespace()
 	meta := func(n string) map[string]any { return map[string]any{"name": n, "namespace": ns} }
