@@ -17,6 +17,20 @@
 //		return k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": cfg.Environment}})
 //	}
 //
+// A Config with a Check method (ConfigChecker) checks what its tags cannot say, before Run;
+// every problem is one line naming the setting, made with SettingErrorf, and the run exits 2:
+//
+//	type Config struct {
+//		Environment string `env:"ENVIRONMENT" default:"dev" help:"destination label"`
+//	}
+//
+//	func (cfg *Config) Check(env sdk.Env) error {
+//		if strings.ContainsAny(cfg.Environment, " /") {
+//			return sdk.SettingErrorf("ENVIRONMENT", "%q is not a label value", cfg.Environment) // ENVIRONMENT (--environment): "a b" is not a label value
+//		}
+//		return nil
+//	}
+//
 // Stage.Main binds the settings from env vars and flags (--help lists them), reads the KRATIX_*
 // environment (Env), skips workflows the stage does not act on (Stage.Acts; by default both
 // configure workflows) with one log line, logs with log/slog to stderr (LOG_FORMAT=json for

@@ -20,10 +20,7 @@ var Stage = sdk.Stage[Config]{
 }
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	p, err := compile(cfg)
-	if err != nil {
-		return err
-	}
+	p := cfg.policy
 	files, err := k.Output.Files()
 	var errs []error
 	if err != nil {

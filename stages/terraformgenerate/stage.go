@@ -11,10 +11,7 @@ import (
 )
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	src, outs, vars, err := settings(cfg)
-	if err != nil {
-		return err
-	}
+	src, outs, vars := cfg.source, cfg.outputs, cfg.variables
 	obj, err := k.Object()
 	if err != nil {
 		return err
@@ -48,18 +45,6 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	return nil
 }
 
-// settings checks every setting and reports all the problems at once (exit 2).
-func settings(cfg *Config) (moduleSource, []string, variables, error) {
-	src, srcErr := resolveSource(cfg)
-	outs, outErr := outputNames(cfg.ModuleOutputNames)
-	var vars variables
-	var varErr error
-	if p := strings.TrimSpace(cfg.ModuleVariables); p != "" {
-		vars, varErr = loadVariables(p)
-	}
-	return src, outs, vars, errors.Join(srcErr, outErr, varErr)
-}
-
 // outputNames checks MODULE_OUTPUT_NAMES: identifiers, each once.
 func outputNames(names []string) ([]string, error) {
 	var errs []error
@@ -68,9 +53,9 @@ func outputNames(names []string) ([]string, error) {
 	for _, n := range names {
 		switch {
 		case !utf8.ValidString(n) || !hclsyntax.ValidIdentifier(n):
-			errs = append(errs, sdk.Misconfigured("MODULE_OUTPUT_NAMES: %q is not a Terraform output name (letters, digits, _ and -, not starting with a digit or -)", n))
+			errs = append(errs, sdk.SettingErrorf("MODULE_OUTPUT_NAMES", "%q is not a Terraform output name (letters, digits, _ and -, not starting with a digit or -)", n))
 		case seen[n]:
-			errs = append(errs, sdk.Misconfigured("MODULE_OUTPUT_NAMES: %q is listed twice", n))
+			errs = append(errs, sdk.SettingErrorf("MODULE_OUTPUT_NAMES", "%q is listed twice", n))
 		default:
 			seen[n] = true
 			out = append(out, n)

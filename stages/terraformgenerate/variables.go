@@ -48,7 +48,7 @@ func loadVariables(path string) (variables, error) {
 	for _, name := range files {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %v", err))
+			errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%v", err))
 			continue
 		}
 		f, diags := parser.ParseHCL(src, name)
@@ -65,7 +65,7 @@ func loadVariables(path string) (variables, error) {
 				continue
 			}
 			if old, dup := vars[v.Name]; dup {
-				errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %s: variable %q is already declared at %s", v.Where, v.Name, old.Where))
+				errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%s: variable %q is already declared at %s", v.Where, v.Name, old.Where))
 				continue
 			}
 			vars[v.Name] = v
@@ -75,7 +75,7 @@ func loadVariables(path string) (variables, error) {
 		return nil, errors.Join(errs...)
 	}
 	if len(vars) == 0 {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s declares no variable blocks: point it at the module's variables.tf", path)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s declares no variable blocks: point it at the module's variables.tf", path)
 	}
 	return vars, nil
 }
@@ -103,18 +103,18 @@ func readVariable(block *hcl.Block) (variable, error) {
 func tfFiles(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: %v", path, errors.Unwrap(err))
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: %v", path, errors.Unwrap(err))
 	}
 	if !info.IsDir() {
 		// A named pipe would hang the read: only a regular file is opened.
 		if err := fsys.CheckType(path, info.Mode()); err != nil {
-			return nil, sdk.Misconfigured("MODULE_VARIABLES=%v", err)
+			return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%v", err)
 		}
 		return []string{path}, nil
 	}
 	ents, err := os.ReadDir(path)
 	if err != nil {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: %v", path, err)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: %v", path, err)
 	}
 	var out []string
 	for _, e := range ents {
@@ -129,7 +129,7 @@ func tfFiles(path string) ([]string, error) {
 	}
 	sort.Strings(out)
 	if len(out) == 0 {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: the directory holds no .tf file", path)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: the directory holds no .tf file", path)
 	}
 	return out, nil
 }
@@ -147,7 +147,7 @@ func diagErrors(diags hcl.Diagnostics) []error {
 		if d.Subject != nil {
 			msg = fmt.Sprintf("%s:%d: %s", d.Subject.Filename, d.Subject.Start.Line, msg)
 		}
-		errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %s", msg))
+		errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%s", msg))
 	}
 	return errs
 }
