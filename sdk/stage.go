@@ -50,8 +50,9 @@ type Stage[C any] struct {
 	// only makes sense for requests says Acts: []sdk.Workflow{sdk.ResourceConfigure}.
 	Acts []Workflow
 	// Run does the work. Problems it records with k.ReportErrorf, or returns (joined errors are
-	// reported one per line), make the run exit 1; Misconfigured errors exit 2. A Stage without
-	// Run is a bug: every run of it says so and exits 1.
+	// reported one per line), make the run exit 1; Misconfigured and SettingErrorf errors exit 2.
+	// It runs only after C's Check (if any) passed. A Stage without Run is a bug: every run of it
+	// says so and exits 1.
 	Run func(k *Kratix, cfg *C) error
 }
 
