@@ -34,7 +34,7 @@ func BenchmarkEachManifest(b *testing.B) {
 					if !bc.edit {
 						return nil
 					}
-					_, _, err := mf.SetLabel("kratix.io/promise-name", "app")
+					err := mf.SetLabel("kratix.io/promise-name", "app")
 					return err
 				})
 				if err != nil || objects < 5000 {

@@ -90,7 +90,7 @@ func explainControl(m *metaFile, doc any) error {
 		if doc == nil {
 			return nil
 		}
-		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is a %s; Kratix needs a map", kindOf(doc))
+		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is %s; Kratix needs a map", yamldoc.TypeName(doc))
 	}
 	var errs []error
 	for _, k := range sortedKeys(fields) {
@@ -98,11 +98,11 @@ func explainControl(m *metaFile, doc any) error {
 		_, isBool := v.(bool)
 		switch {
 		case strings.EqualFold(k, "suspend") && !isBool && v != nil:
-			errs = append(errs, Errorf(at, "want a boolean, got %s", describe(v)))
-		case strings.EqualFold(k, "message") && kindOf(v) != "scalar":
-			errs = append(errs, Errorf(at, "want a message (any scalar), got %s", describe(v)))
-		case strings.EqualFold(k, "retryAfter") && kindOf(v) != "scalar":
-			errs = append(errs, Errorf(at, "want a Go duration like 5m, got %s", describe(v)))
+			errs = append(errs, Errorf(at, "want a boolean, got %s", yamldoc.TypeName(v)))
+		case strings.EqualFold(k, "message") && isCollection(v):
+			errs = append(errs, Errorf(at, "want a message (any scalar), got %s", yamldoc.TypeName(v)))
+		case strings.EqualFold(k, "retryAfter") && isCollection(v):
+			errs = append(errs, Errorf(at, "want a Go duration like 5m, got %s", yamldoc.TypeName(v)))
 		}
 	}
 	return errors.Join(errs...)
@@ -134,7 +134,7 @@ func (c *Control) RetryAfter(d time.Duration, message string) error {
 // and sets only the keys whose value changes: a "suspend: yes" a shell stage wrote stays.
 func (c *Control) write(change func(*kratixControl)) error {
 	if !c.k.Env.IsResource() && !c.k.Env.IsPromise() {
-		c.k.Warnf(Location{File: ControlFile}, "workflow type %q: Kratix honours workflow control only in promise and resource workflows", c.k.Env.WorkflowType)
+		c.k.ReportWarningf(Location{File: ControlFile}, "workflow type %q: Kratix honours workflow control only in promise and resource workflows", c.k.Env.WorkflowType)
 	}
 	m, err := c.k.readMeta(ControlFile)
 	if err != nil {

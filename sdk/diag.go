@@ -83,7 +83,10 @@ func (p *Problem) Error() string {
 
 func (p *Problem) Unwrap() error { return p.Err }
 
-// Errorf makes a located error.
+// Errorf returns an error with a location, as fmt.Errorf returns one: it records nothing.
+// Run returns it (joined with others by errors.Join, each is reported on its own line), or
+// passes it to Kratix.ReportError to record it and carry on; Kratix.ReportErrorf records one
+// directly.
 func Errorf(at Location, format string, args ...any) error {
 	return &Problem{Location: at, Msg: fmt.Sprintf(format, args...)}
 }
@@ -100,10 +103,11 @@ func Misconfigured(format string, args ...any) error {
 	return misconfigured{fmt.Errorf(format, args...)}
 }
 
-// IsMisconfigured reports whether err (or any error it joins) is a configuration problem.
+// IsMisconfigured reports whether err (or any error it joins) is a configuration problem: made
+// by Misconfigured or SettingErrorf.
 func IsMisconfigured(err error) bool {
 	var m misconfigured
-	return errors.As(err, &m)
+	return errors.As(err, &m) || isSettingError(err)
 }
 
 // diagnose turns an error into diagnostics, one per joined error, with the location split out
@@ -121,6 +125,10 @@ func diagnose(err error) []Diagnostic {
 	}
 	if m, ok := err.(misconfigured); ok {
 		return diagnose(m.err)
+	}
+	if se, ok := err.(*settingError); ok {
+		// Its message names the setting; a location it wraps (a file it names) is not the pod's.
+		return []Diagnostic{{Severity: Error, Message: se.Error()}}
 	}
 	d := Diagnostic{Severity: Error, Message: err.Error()}
 	var p *Problem

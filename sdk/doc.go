@@ -17,6 +17,20 @@
 //		return k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": cfg.Environment}})
 //	}
 //
+// A Config with a Check method (ConfigChecker) checks what its tags cannot say, before Run;
+// every problem is one line naming the setting, made with SettingErrorf, and the run exits 2:
+//
+//	type Config struct {
+//		Environment string `env:"ENVIRONMENT" default:"dev" help:"destination label"`
+//	}
+//
+//	func (cfg *Config) Check(env sdk.Env) error {
+//		if strings.ContainsAny(cfg.Environment, " /") {
+//			return sdk.SettingErrorf("ENVIRONMENT", "%q is not a label value", cfg.Environment) // ENVIRONMENT (--environment): "a b" is not a label value
+//		}
+//		return nil
+//	}
+//
 // Stage.Main binds the settings from env vars and flags (--help lists them), reads the KRATIX_*
 // environment (Env), skips workflows the stage does not act on (Stage.Acts; by default both
 // configure workflows) with one log line, logs with log/slog to stderr (LOG_FORMAT=json for
@@ -38,7 +52,7 @@
 //	image, err := obj.GetString("spec.image")    // typed getters; errors name file, line and path
 //	size, err := obj.GetIntOr("spec.size", 3)    // an optional field: 3 when missing or null
 //	k.Output.WriteObject("app.yaml", deployment) // output/: 0644, never outside output/
-//	k.Output.EachManifest(func(m *sdk.Manifest) error { _, _, err := m.SetLabel("team", "a"); return err })
+//	k.Output.EachManifest(func(m *sdk.Manifest) error { return m.SetLabel("team", "a") })
 //	k.Status.SetMessage("ready")                 // metadata/status.yaml, merged as Kratix merges it
 //	k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": "dev"}})
 //	k.Control.RetryAfter(5*time.Minute, "waiting for the database")
@@ -48,7 +62,7 @@
 // Status and destination selectors are read, merged and written on every call, so what earlier
 // stages wrote is never clobbered, and the rules of the work-writer and the status-writer are
 // checked on the call that breaks them. Problems are reported with their location
-// (Kratix.Errorf, or a returned error) so a stage can report every one before it fails.
+// (Kratix.ReportErrorf, or a returned error) so a stage can report every one before it fails.
 //
 // # A run is a transaction
 //

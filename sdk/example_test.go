@@ -76,8 +76,7 @@ metadata: {name: cfg, labels: {team: a}}
 `})
 	k := sdk.New(context.Background(), fs, sdk.Env{}, nil)
 	err := k.Output.EachManifest(func(m *sdk.Manifest) error {
-		_, _, err := m.SetLabel("team", "a")
-		return err
+		return m.SetLabel("team", "a")
 	})
 	if err != nil {
 		panic(err)

@@ -29,7 +29,7 @@ func FuzzManifests(f *testing.F) {
 		k := kratixOn(t, mem, nil)
 		labelErr := false
 		err := k.Output.EachManifest(func(m *Manifest) error {
-			if _, _, err := m.SetLabel("fuzz", "yes"); err != nil {
+			if err := m.SetLabel("fuzz", "yes"); err != nil {
 				labelErr = true
 				return err
 			}

@@ -29,6 +29,13 @@ const (
 //	k.Status.Set("message", "ready")
 //	k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"env": "dev"}})
 //	k.Control.RetryAfter(5*time.Minute, "waiting for approval")
+//
+// Its methods that record a problem are named Report...: Report, ReportError, ReportErrorf and
+// ReportWarningf log it at once and count it in the run's last line; an error makes the run fail
+// (exit 1) once Run returns, so a stage reports every problem before it fails. Changef,
+// ChangeDetailf and Change record a change, logged only if the run commits. Infof only logs.
+// sdk.Errorf, like fmt.Errorf, records nothing: it returns an error with a location, for Run to
+// return or to pass to ReportError.
 type Kratix struct {
 	Env       Env
 	Log       *slog.Logger
@@ -82,8 +89,7 @@ func New(ctx context.Context, files fsys.FS, env Env, log *slog.Logger) *Kratix 
 // Context is the run's context: cancelled when the stage must stop.
 func (k *Kratix) Context() context.Context { return k.ctx }
 
-// Report records diagnostics and logs them at once, so a stage can report every problem before
-// it fails. Any Error makes the run exit 1.
+// Report records diagnostics and logs them at once. Any Error makes the run exit 1.
 func (k *Kratix) Report(ds ...Diagnostic) {
 	k.mu.Lock()
 	k.diags = append(k.diags, ds...)
@@ -97,20 +103,23 @@ func (k *Kratix) Report(ds ...Diagnostic) {
 	}
 }
 
-// Fail records err (every error it joins, each with its location) as errors.
-func (k *Kratix) Fail(err error) { k.Report(diagnose(err)...) }
+// ReportError records err as an error, and the run goes on: one diagnostic per error err joins
+// (errors.Join), each with the location it carries (see Errorf). A nil err records nothing.
+func (k *Kratix) ReportError(err error) { k.Report(diagnose(err)...) }
 
-// Errorf records an error at a location.
-func (k *Kratix) Errorf(at Location, format string, args ...any) {
+// ReportErrorf records an error at a location, and the run goes on.
+func (k *Kratix) ReportErrorf(at Location, format string, args ...any) {
 	k.Report(Diagnostic{Severity: Error, Location: at, Message: sprintf(format, args...)})
 }
 
-// Warnf records a warning at a location.
-func (k *Kratix) Warnf(at Location, format string, args ...any) {
+// ReportWarningf records a warning at a location: logged at WARN and counted in the run's last
+// line; the run does not fail.
+func (k *Kratix) ReportWarningf(at Location, format string, args ...any) {
 	k.Report(Diagnostic{Severity: Warning, Location: at, Message: sprintf(format, args...)})
 }
 
-// Infof logs an event at a location.
+// Infof logs an event at a location (INFO). It records nothing: a change the run makes is
+// reported with Changef instead, so that it is logged only if the run commits.
 func (k *Kratix) Infof(at Location, format string, args ...any) {
 	k.Log.Info(sprintf(format, args...), locAttrs(at)...)
 }

@@ -244,27 +244,34 @@ func (m *Manifest) Annotations() map[string]string {
 	return a
 }
 
-// SetLabel sets one label, keeping the others; it reports the value it replaced, if any.
-func (m *Manifest) SetLabel(key, value string) (old string, had bool, err error) {
-	return setStringAt(m.Node, labelPath(key), value)
+// Label is the value of one label, and whether the object has it. A value that is not a string
+// (which the API server refuses) reads as it is written: 1 as "1", null as "".
+func (m *Manifest) Label(key string) (string, bool) { return stringAt(m.Node, labelPath(key)) }
+
+// Annotation is the value of one annotation, and whether the object has it (see Label).
+func (m *Manifest) Annotation(key string) (string, bool) {
+	return stringAt(m.Node, annotationPath(key))
 }
 
-// SetAnnotation sets one annotation, keeping the others.
-func (m *Manifest) SetAnnotation(key, value string) (old string, had bool, err error) {
-	return setStringAt(m.Node, annotationPath(key), value)
+// SetLabel sets one label, keeping the others, as Node.Set does (Label reads the value it
+// replaces, if a caller wants to report it). A key is a key, never parsed as a path: it holds
+// dots and slashes (app.kubernetes.io/name).
+func (m *Manifest) SetLabel(key, value string) error { return m.SetPath(labelPath(key), value) }
+
+// SetAnnotation sets one annotation, keeping the others (see SetLabel).
+func (m *Manifest) SetAnnotation(key, value string) error {
+	return m.SetPath(annotationPath(key), value)
 }
 
-// DeleteLabel removes one label, keeping the others; it reports the value it removed, if any.
-// A missing label is not an error, and changes nothing. Through an alias or a "<<" merge key it
-// removes the label from what Kubernetes reads, as Node.Delete does: the alias becomes a copy
+// DeleteLabel removes one label, keeping the others, and reports whether it was there, as
+// Node.Delete does: a missing label is not an error, and changes nothing. Through an alias or a
+// "<<" merge key it removes the label from what Kubernetes reads: the alias becomes a copy
 // without the label, a merged map loses the key (copied first when other maps share it).
-func (m *Manifest) DeleteLabel(key string) (old string, had bool, err error) {
-	return deleteStringAt(m.Node, labelPath(key))
-}
+func (m *Manifest) DeleteLabel(key string) (bool, error) { return m.DeletePath(labelPath(key)) }
 
 // DeleteAnnotation removes one annotation, keeping the others (see DeleteLabel).
-func (m *Manifest) DeleteAnnotation(key string) (old string, had bool, err error) {
-	return deleteStringAt(m.Node, annotationPath(key))
+func (m *Manifest) DeleteAnnotation(key string) (bool, error) {
+	return m.DeletePath(annotationPath(key))
 }
 
 // labelPath and annotationPath are built from keys, never parsed: a key holds dots and slashes
@@ -277,23 +284,7 @@ func annotationPath(key string) fieldpath.Path {
 	return fieldpath.Path{fieldpath.Key("metadata"), fieldpath.Key("annotations"), fieldpath.Key(key)}
 }
 
-// setStringAt sets a string at p and returns what was there.
-func setStringAt(n yamldoc.Node, p fieldpath.Path, value string) (string, bool, error) {
-	old, had := stringAt(n, p)
-	return old, had, n.SetPath(p, value)
-}
-
-// deleteStringAt deletes the value at p and returns what was there.
-func deleteStringAt(n yamldoc.Node, p fieldpath.Path) (string, bool, error) {
-	old, had := stringAt(n, p)
-	if !had {
-		return "", false, nil
-	}
-	_, err := n.DeletePath(p)
-	return old, had, err
-}
-
-// stringAt reads the value at p as a string for a caller to report: a string as it is, any
+// stringAt reads the value at p as a string, for Label and Annotation: a string as it is, any
 // other scalar as it reads ("1" for 1), null as "" (what it decodes to in a map of strings).
 func stringAt(n yamldoc.Node, p fieldpath.Path) (string, bool) {
 	cur, err := n.LookupPath(p)

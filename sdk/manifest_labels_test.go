@@ -7,7 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// deleted is what a DeleteLabel or DeleteAnnotation call gave, and what its file became.
+// deleted is what Label or Annotation read before a DeleteLabel or DeleteAnnotation call, what
+// the call gave, and what its file became.
 type deleted struct {
 	Old   string
 	Had   bool
@@ -50,10 +51,18 @@ metadata:
   annotations: {helm.sh/hook: pre-install, note: keep}
 `
 	label := func(key string) func(m *Manifest) (string, bool, error) {
-		return func(m *Manifest) (string, bool, error) { return m.DeleteLabel(key) }
+		return func(m *Manifest) (string, bool, error) {
+			old, _ := m.Label(key)
+			had, err := m.DeleteLabel(key)
+			return old, had, err
+		}
 	}
 	annotation := func(key string) func(m *Manifest) (string, bool, error) {
-		return func(m *Manifest) (string, bool, error) { return m.DeleteAnnotation(key) }
+		return func(m *Manifest) (string, bool, error) {
+			old, _ := m.Annotation(key)
+			had, err := m.DeleteAnnotation(key)
+			return old, had, err
+		}
 	}
 	cases := []struct {
 		name   string
@@ -63,7 +72,7 @@ metadata:
 		delete string // the same deletion written as a Node.Delete path
 		want   deleted
 	}{
-		{"label", "the label goes, the others and the comments stay; the value removed is reported",
+		{"label", "the label goes, the others and the comments stay; Label read the value removed",
 			plain, label("team"), `metadata.labels.team`,
 			deleted{Old: "a", Had: true, Saved: `apiVersion: v1
 kind: ConfigMap
@@ -176,5 +185,110 @@ spec:
 				t.Errorf("%s: differs from Node.Delete(%q): -label +Delete:\n%s", tc.reason, tc.delete, diff)
 			}
 		})
+	}
+}
+
+func TestLabelAndAnnotation(t *testing.T) {
+	const src = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web
+  labels: &common
+    app.kubernetes.io/name: web
+    replicas: 1
+    empty: ""
+    none: null
+  annotations:
+    <<: *common
+    note: keep
+`
+	type read struct {
+		Value string
+		Had   bool
+	}
+	cases := []struct {
+		reason string
+		read   func(m *Manifest) (string, bool)
+		want   read
+	}{
+		{"a label is read by its key, dots and slash included", func(m *Manifest) (string, bool) { return m.Label("app.kubernetes.io/name") }, read{"web", true}},
+		{"a missing label is not there", func(m *Manifest) (string, bool) { return m.Label("team") }, read{"", false}},
+		{"an empty label is there, empty", func(m *Manifest) (string, bool) { return m.Label("empty") }, read{"", true}},
+		{"a null label is there, read as the empty string a map of strings decodes it to", func(m *Manifest) (string, bool) { return m.Label("none") }, read{"", true}},
+		{"a value that is not a string reads as it is written", func(m *Manifest) (string, bool) { return m.Label("replicas") }, read{"1", true}},
+		{"an annotation a << merge key supplies is read as Kubernetes reads it", func(m *Manifest) (string, bool) { return m.Annotation("app.kubernetes.io/name") }, read{"web", true}},
+		{"an annotation of the map itself", func(m *Manifest) (string, bool) { return m.Annotation("note") }, read{"keep", true}},
+		{"a label is not an annotation", func(m *Manifest) (string, bool) { return m.Label("note") }, read{"", false}},
+	}
+	mem := pod(t, map[string]string{"output/m.yaml": src})
+	k := kratixOn(t, mem, nil)
+	mf, err := k.Output.Open("m.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mf.Manifests()[0]
+	for _, tc := range cases {
+		var got read
+		got.Value, got.Had = tc.read(m)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: -want +got:\n%s", tc.reason, diff)
+		}
+	}
+}
+
+func TestSetLabelAndAnnotation(t *testing.T) {
+	const plain = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web # the app's config
+  labels:
+    team: a
+`
+	cases := []struct {
+		reason string
+		src    string
+		set    func(m *Manifest) error
+		set2   string // the same edit as a Node.Set path, which must leave the same file
+		value  string
+		want   string
+	}{
+		{"a label is replaced in place, its comment-bearing neighbours kept", plain,
+			func(m *Manifest) error { return m.SetLabel("team", "b") }, "metadata.labels.team", "b",
+			"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web # the app's config\n  labels:\n    team: b\n"},
+		{"a key with dots and a slash is one key", plain,
+			func(m *Manifest) error { return m.SetLabel("app.kubernetes.io/name", "web") }, `metadata.labels["app.kubernetes.io/name"]`, "web",
+			"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web # the app's config\n  labels:\n    team: a\n    app.kubernetes.io/name: web\n"},
+		{"an annotation makes the map it needs", plain,
+			func(m *Manifest) error { return m.SetAnnotation("note", "x") }, "metadata.annotations.note", "x",
+			"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web # the app's config\n  labels:\n    team: a\n  annotations:\n    note: x\n"},
+		{"the same value changes nothing", plain,
+			func(m *Manifest) error { return m.SetLabel("team", "a") }, "metadata.labels.team", "a", plain},
+	}
+	save := func(t *testing.T, src string, edit func(m *Manifest) error) string {
+		t.Helper()
+		mem := pod(t, map[string]string{"output/m.yaml": src})
+		k := kratixOn(t, mem, nil)
+		mf, err := k.Output.Open("m.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := edit(mf.Manifests()[0]); err != nil {
+			return "edit: " + err.Error()
+		}
+		if _, err := mf.Save(); err != nil {
+			return "save: " + err.Error()
+		}
+		commit(t, k)
+		return string(mem.Files()["output/m.yaml"])
+	}
+	for _, tc := range cases {
+		got := save(t, tc.src, tc.set)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: -want +got:\n%s", tc.reason, diff)
+		}
+		viaSet := save(t, tc.src, func(m *Manifest) error { return m.Set(tc.set2, tc.value) })
+		if diff := cmp.Diff(got, viaSet); diff != "" {
+			t.Errorf("%s: differs from Node.Set(%q): -label +Set:\n%s", tc.reason, tc.set2, diff)
+		}
 	}
 }

@@ -85,8 +85,7 @@ func TestEachManifestLabelsNestedItems(t *testing.T) {
 	var seen []string
 	err := k.Output.EachManifest(func(m *Manifest) error {
 		seen = append(seen, m.Kind()+"/"+m.Name())
-		_, _, err := m.SetLabel("team", "a")
-		return err
+		return m.SetLabel("team", "a")
 	})
 	if err != nil {
 		t.Fatal(err)

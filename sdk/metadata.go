@@ -208,8 +208,16 @@ func yamlSyntaxError(err error) (int, string, bool) {
 	return line, msg, true
 }
 
-// at is the location of a field of the first document: the line of its key (or list item), or
-// of the closest enclosing value found when the field is not written as such.
+// at is the location of a field of the first document, for a message: the line of its key (or
+// list item), else the line of the key of its closest parent that exists, which is the rule of
+// yamldoc's LineOf (and of Object.AtPath and Manifest.AtPath).
+//
+// The walk is this file's own, over yaml.v3 nodes, because it must find the entry Kratix reads,
+// which yamldoc cannot: Kratix reads a metadata file with sigs.k8s.io/yaml, which keeps the last
+// value of a duplicate key (a stage that appended "message: ..." to status.yaml), where yamldoc
+// refuses the document as kubectl does; and its typed reads (the work-writer's selectors,
+// workflow control) match a field name case-insensitively (see mapEntry).
+// TestMetadataLinesFollowLineOf holds the two walks to the same line on every document both read.
 func (m *metaFile) at(p fieldpath.Path) Location {
 	return Location{File: m.name, Line: m.line(p), Path: p.String()}
 }
@@ -253,9 +261,10 @@ func unalias(n *yamlv3.Node) *yamlv3.Node {
 	return n
 }
 
-// mapEntry finds the entry a key reads from: the last one written (a duplicate key's last value
-// wins), else one whose name differs only in case (the typed decodes of the work-writer and the
-// workflow-control reader match field names that way), else one supplied by a << merge.
+// mapEntry finds the entry a key reads from, its key read as Kratix reads it (keyAsRead): the
+// last one written (a duplicate key's last value wins), else one whose name differs only in case
+// (the typed decodes of the work-writer and the workflow-control reader match field names that
+// way), else one supplied by a << merge.
 func mapEntry(n *yamlv3.Node, key string, depth int) (k, v *yamlv3.Node) {
 	n = unalias(n)
 	if n == nil || n.Kind != yamlv3.MappingNode || depth > 20 {
@@ -263,8 +272,10 @@ func mapEntry(n *yamlv3.Node, key string, depth int) (k, v *yamlv3.Node) {
 	}
 	for _, same := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
 		for i := len(n.Content) - 2; i >= 0; i -= 2 {
-			if kn := n.Content[i]; kn.Tag != "!!merge" && kn.Kind == yamlv3.ScalarNode && same(kn.Value, key) {
-				return kn, n.Content[i+1]
+			if kn := n.Content[i]; kn.Tag != "!!merge" {
+				if read, ok := keyAsRead(kn); ok && same(read, key) {
+					return kn, n.Content[i+1]
+				}
 			}
 		}
 	}
@@ -284,6 +295,24 @@ func mapEntry(n *yamlv3.Node, key string, depth int) (k, v *yamlv3.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// keyAsRead is a mapping key as Kratix reads it, a JSON key: sigs.k8s.io/yaml reads a plain key
+// with YAML 1.1's rules (y, yes and on are true, 0x1F is 31), then writes it as a string
+// (jsonKey). A quoted, block or !!str-tagged key is the string it holds.
+func keyAsRead(kn *yamlv3.Node) (string, bool) {
+	if kn.Kind != yamlv3.ScalarNode {
+		return "", false
+	}
+	quoted := yamlv3.DoubleQuotedStyle | yamlv3.SingleQuotedStyle | yamlv3.LiteralStyle | yamlv3.FoldedStyle
+	if kn.Style&quoted != 0 || kn.Style&yamlv3.TaggedStyle != 0 && kn.Tag == "!!str" {
+		return kn.Value, true
+	}
+	var v any
+	if yamlv2.Unmarshal([]byte(kn.Value), &v) != nil {
+		return kn.Value, true
+	}
+	return jsonKey(v)
 }
 
 // edit is one way of turning the first document into the intended one.
@@ -319,7 +348,7 @@ func (m *metaFile) write(want any, read func([]byte) (any, error), edits ...edit
 		return Errorf(Location{File: m.name}, "internal error: a rewritten document would not read back as intended (%v); please report it with the file", err)
 	}
 	if hasContent(m.first) && why != nil {
-		m.k.Warnf(Location{File: m.name}, "rewrote the first document whole, losing its comments and layout (%s); Kratix reads the values it read before, plus this change", editFailure(why))
+		m.k.ReportWarningf(Location{File: m.name}, "rewrote the first document whole, losing its comments and layout (%s); Kratix reads the values it read before, plus this change", editFailure(why))
 	}
 	return m.save(data)
 }
@@ -459,7 +488,7 @@ func (m *metaFile) warnLaterDocuments(warned map[string]bool) {
 		return
 	}
 	warned[m.name] = true
-	m.k.Warnf(Location{File: m.name, Line: line}, "has %d documents; Kratix reads only the first, so the others are ignored (a stage appended to the file instead of merging)", n+1)
+	m.k.ReportWarningf(Location{File: m.name, Line: line}, "has %d documents; Kratix reads only the first, so the others are ignored (a stage appended to the file instead of merging)", n+1)
 }
 
 // generic turns any value into JSON-shaped Go values (maps, lists, json.Number...), so rules are
@@ -527,39 +556,12 @@ func apiNumbers(v any, exact bool) (any, error) {
 	return v, nil
 }
 
-// describe names the JSON type of a value for messages: "a string", "null"...
-func describe(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, int:
-		return "an integer"
-	case float64:
-		return "a number"
-	case json.Number:
-		if _, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-			return "an integer"
-		}
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a map"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// kindOf is the YAML kind of a JSON-shaped value: map, list or scalar.
-func kindOf(v any) string {
+// isCollection reports whether a JSON-shaped value is a map or a list, where a rule wants a
+// scalar (a label value, a directory, a message).
+func isCollection(v any) bool {
 	switch v.(type) {
-	case map[string]any:
-		return "map"
-	case []any:
-		return "list"
+	case map[string]any, []any:
+		return true
 	}
-	return "scalar"
+	return false
 }

@@ -72,7 +72,7 @@ func ParseObject(data []byte, env Env) (*Object, error) {
 		return nil, Errorf(Location{File: ObjectFile, Line: 1}, "is empty: no object to read")
 	}
 	if root.Kind() != yamldoc.MapKind {
-		return nil, Errorf(Location{File: ObjectFile, Line: root.Line()}, "is not an object (a YAML map), it is a %s", root.Kind())
+		return nil, Errorf(Location{File: ObjectFile, Line: root.Line()}, "is not an object (a YAML map), it is %s", yamldoc.TypeName(root))
 	}
 	return &Object{Node: root, env: env}, nil
 }

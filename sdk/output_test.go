@@ -264,8 +264,7 @@ func TestEachManifestEdits(t *testing.T) {
 			reason: "one label on one document: only that document's bytes change, comments kept",
 			edit: func(m *Manifest) error {
 				if m.Kind() == "Deployment" {
-					_, _, err := m.SetLabel("team", "a")
-					return err
+					return m.SetLabel("team", "a")
 				}
 				return nil
 			},
@@ -323,8 +322,7 @@ func TestEachManifestNoEditWritesNothing(t *testing.T) {
 	err := k.Output.EachManifest(func(m *Manifest) error {
 		// Setting a label to the value it has is not a change.
 		if m.Kind() == "Service" {
-			_, _, err := m.SetLabel("a", "b")
-			return err
+			return m.SetLabel("a", "b")
 		}
 		return nil
 	})
@@ -363,8 +361,7 @@ func TestEachManifestMalformed(t *testing.T) {
 	var seen []string
 	err := k.Output.EachManifest(func(m *Manifest) error {
 		seen = append(seen, m.Name())
-		_, _, err := m.SetLabel("x", "y")
-		return err
+		return m.SetLabel("x", "y")
 	})
 	if err == nil || !strings.HasPrefix(err.Error(), "output/bad.yaml:") {
 		t.Fatalf("error %v does not name output/bad.yaml and a line", err)
@@ -404,8 +401,7 @@ func TestEachManifestCallbackErrorSavesNothingOfThatFile(t *testing.T) {
 		if m.Kind() == "B" {
 			return Errorf(m.At(), "B is forbidden")
 		}
-		_, _, err := m.SetLabel("x", "y")
-		return err
+		return m.SetLabel("x", "y")
 	})
 	if diff := cmp.Diff("output/a.yaml:6: B is forbidden", errText(err)); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
@@ -430,13 +426,20 @@ func TestManifestHelpers(t *testing.T) {
 	if diff := cmp.Diff(map[string]string{"app": "web"}, m.Labels()); diff != "" {
 		t.Errorf("labels -want +got:\n%s", diff)
 	}
-	old, had, err := m.SetLabel("app", "api")
-	if old != "web" || !had || err != nil {
-		t.Errorf("SetLabel = %q, %v, %v", old, had, err)
+	if old, had := m.Label("app"); old != "web" || !had {
+		t.Errorf("Label(app) = %q, %v; want web, true", old, had)
 	}
-	old, had, err = m.SetAnnotation("a.b/c", "x")
-	if old != "" || had || err != nil {
-		t.Errorf("SetAnnotation = %q, %v, %v", old, had, err)
+	if err := m.SetLabel("app", "api"); err != nil {
+		t.Errorf("SetLabel: %v", err)
+	}
+	if v, had := m.Label("app"); v != "api" || !had {
+		t.Errorf("Label(app) after SetLabel = %q, %v; want api, true", v, had)
+	}
+	if old, had := m.Annotation("a.b/c"); old != "" || had {
+		t.Errorf("Annotation(a.b/c) = %q, %v; want none", old, had)
+	}
+	if err := m.SetAnnotation("a.b/c", "x"); err != nil {
+		t.Errorf("SetAnnotation: %v", err)
 	}
 	if diff := cmp.Diff(map[string]string{"a": "1", "a.b/c": "x"}, m.Annotations()); diff != "" {
 		t.Errorf("annotations -want +got:\n%s", diff)

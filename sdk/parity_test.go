@@ -227,7 +227,7 @@ func TestKratixParityStatus(t *testing.T) {
 
 		// Refused by the status-writer.
 		{reason: "a first document that is a list", src: ptr("- a\n"), where: "metadata/status.yaml:1: the first document is a list"},
-		{reason: "a first document that is a scalar", src: ptr("ready\n"), where: "metadata/status.yaml:1: the first document is a scalar"},
+		{reason: "a first document that is a scalar", src: ptr("ready\n"), where: "metadata/status.yaml:1: the first document is a string"},
 		{reason: "a kratix key", src: ptr("message: a\nkratix: {workflows: {}}\n"), where: "metadata/status.yaml:2: kratix: the kratix key belongs to Kratix"},
 		{reason: "a kratix key, even null", src: ptr("kratix: null\n"), where: "metadata/status.yaml:1: kratix: the kratix key belongs to Kratix"},
 		{reason: "a value JSON cannot hold (.inf)", src: ptr("ratio: .inf\n"), where: "metadata/status.yaml: Kratix cannot read it"},
@@ -241,7 +241,7 @@ func TestKratixParityStatus(t *testing.T) {
 		{reason: "message on (a boolean)", src: ptr("x: 1\nmessage: on\n"), where: "metadata/status.yaml:2: message: must be a string, got a boolean"},
 		{reason: "message null", src: ptr("message: null\n"), where: "metadata/status.yaml:1: message: must be a string, got null"},
 		{reason: "message a map", src: ptr("message: {a: b}\n"), where: "metadata/status.yaml:1: message: must be a string, got a map"},
-		{reason: "workflows 3.5", src: ptr("workflows: 3.5\n"), where: "metadata/status.yaml:1: workflows: must be an integer, got a number"},
+		{reason: "workflows 3.5", src: ptr("workflows: 3.5\n"), where: "metadata/status.yaml:1: workflows: must be an integer, got a float"},
 		{reason: "observedGeneration '3' (a string)", src: ptr("observedGeneration: '3'\n"), where: "metadata/status.yaml:1: observedGeneration: must be an integer, got a string"},
 		{reason: "workflowsSucceeded yes", src: ptr("workflowsSucceeded: yes\n"), where: "metadata/status.yaml:1: workflowsSucceeded: must be an integer, got a boolean"},
 		{reason: "workflowsFailed null", src: ptr("workflowsFailed: null\n"), where: "metadata/status.yaml:1: workflowsFailed: must be an integer, got null"},
@@ -336,7 +336,7 @@ func TestKratixParityControl(t *testing.T) {
 		{reason: "retryAfter: a list", src: ptr("retryAfter: [5m]\n"), where: "metadata/workflow-control.yaml:1: retryAfter: want a Go duration like 5m, got a list"},
 		{reason: "a message that is a map", src: ptr("message: {a: b}\n"), where: "metadata/workflow-control.yaml:1: message: want a message (any scalar), got a map"},
 		{reason: "a list", src: ptr("- suspend: true\n"), where: "metadata/workflow-control.yaml:1: is a list; Kratix needs a map"},
-		{reason: "a scalar", src: ptr("suspend\n"), where: "metadata/workflow-control.yaml:1: is a scalar; Kratix needs a map"},
+		{reason: "a scalar", src: ptr("suspend\n"), where: "metadata/workflow-control.yaml:1: is a string; Kratix needs a map"},
 		{reason: "a named pipe hangs the reader", pipes: []string{ControlFile},
 			where: "metadata/workflow-control.yaml: cannot read: is a named pipe (FIFO), not a regular file"},
 	}

@@ -103,7 +103,7 @@ func explainSelectors(m *metaFile, doc any) error {
 		if doc == nil {
 			return nil
 		}
-		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is a %s; the work-writer needs a list of selectors (- matchLabels: {...})", kindOf(doc))
+		return Errorf(Location{File: m.name, Line: m.line(nil)}, "is %s; the work-writer needs a list of selectors (- matchLabels: {...})", yamldoc.TypeName(doc))
 	}
 	var errs []error
 	for i, item := range list {
@@ -111,7 +111,7 @@ func explainSelectors(m *metaFile, doc any) error {
 		e, ok := item.(map[string]any)
 		if !ok {
 			if item != nil {
-				errs = append(errs, Errorf(m.at(entry), "must be a map with matchLabels, got a %s", kindOf(item)))
+				errs = append(errs, Errorf(m.at(entry), "must be a map with matchLabels, got %s", yamldoc.TypeName(item)))
 			}
 			continue
 		}
@@ -121,40 +121,78 @@ func explainSelectors(m *metaFile, doc any) error {
 			case strings.EqualFold(k, "matchLabels"):
 				labels, isMap := v.(map[string]any)
 				if !isMap && v != nil {
-					errs = append(errs, Errorf(m.at(field), "must be a map of labels, got %s", describe(v)))
+					errs = append(errs, Errorf(m.at(field), "must be a map of labels, got %s", yamldoc.TypeName(v)))
 				}
 				for _, l := range sortedKeys(labels) {
-					if kindOf(labels[l]) != "scalar" {
-						errs = append(errs, Errorf(m.at(field.Child(fieldpath.Key(l))), "a label value must be a string (a number, boolean or null becomes one), got %s", describe(labels[l])))
+					if isCollection(labels[l]) {
+						errs = append(errs, Errorf(m.at(field.Child(fieldpath.Key(l))), "a label value must be a string (a number, boolean or null becomes one), got %s", yamldoc.TypeName(labels[l])))
 					}
 				}
-			case strings.EqualFold(k, "directory") && kindOf(v) != "scalar":
-				errs = append(errs, Errorf(m.at(field), "must be a directory name, got %s", describe(v)))
+			case strings.EqualFold(k, "directory") && isCollection(v):
+				errs = append(errs, Errorf(m.at(field), "must be a directory name, got %s", yamldoc.TypeName(v)))
 			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// cleanDirectory applies the work-writer's rule to a selector's directory: cleaned like
-// filepath.Clean, it must be one path segment ("foo/", "./foo", "foo//", "foo/." and
-// "foo/../bar" are fine); "", "." and whatever cleans to "." are the default group (returned as
-// ""). ".." passes the work-writer and ships files from outside /kratix/output: it is refused
-// here on purpose.
+// cleanDirectory reads a selector's directory as the work-writer does (SelectorDirectory), the
+// error at its location, and warns once per place about a directory of "/".
 func (s *Selectors) cleanDirectory(dir string, at Location) (string, error) {
+	c, err := SelectorDirectory(dir)
+	if err != nil {
+		return "", Errorf(at, "%v", err)
+	}
+	if c == "/" {
+		if key := at.String(); !s.warned[key] {
+			s.warned[key] = true
+			s.k.ReportWarningf(at, "%q names all of /kratix/output: Kratix ships every file in this group and again in the default group", dir)
+		}
+	}
+	return c, nil
+}
+
+// SelectorDirectory is the directory of a destination selector as the work-writer reads it
+// (docs/contract.md#selector-rules): cleaned like filepath.Clean, it must be one path segment,
+// so "foo", "foo/", "./foo", "foo//" and "foo/." are all "foo", "foo/../bar" is "bar", and "a\b"
+// is one segment. "", "." and whatever cleans to "." name the default group, returned as "";
+// "/" names all of /kratix/output and is returned as "/". "foo/bar" and "/foo" are errors, and
+// so is "..", which the work-writer accepts although it ships files from outside
+// /kratix/output. The error says why, quoting dir; the caller says where dir came from.
+//
+// Selectors.Read and Selectors.Add read every directory this way; a setting that names a
+// directory of the output for a selector reads it with ComponentDirectory.
+func SelectorDirectory(dir string) (string, error) {
 	c := path.Clean(dir)
 	switch {
 	case c == ".":
 		return "", nil
 	case c == "..":
-		return "", Errorf(at, "%q leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose", dir)
+		return "", fmt.Errorf("%q leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose", dir)
 	case path.Base(c) != c:
-		return "", Errorf(at, "%q must be one top-level directory of /kratix/output (like platform), not a path", dir)
+		return "", fmt.Errorf("%q must be one top-level directory of /kratix/output (like platform), not a path", dir)
+	}
+	return c, nil
+}
+
+// ComponentDirectory is SelectorDirectory for a directory a stage must name: one top-level
+// directory of /kratix/output that it writes to or reads as a group of its own, such as the
+// sub-requests of a compound Promise that a selector sends to the platform cluster. Spelled any
+// way the work-writer accepts ("platform/", "./platform"), it is returned as the selector reads
+// it ("platform"), so that it matches the first element of an output file's name. The default
+// group ("", "."), all of the output ("/") and a name with a backslash (which the SDK's file
+// system refuses, see fsys.CheckName) are errors.
+func ComponentDirectory(dir string) (string, error) {
+	c, err := SelectorDirectory(dir)
+	switch {
+	case err != nil:
+		return "", err
+	case c == "":
+		return "", fmt.Errorf("%q names no directory (it is the default group): give one top-level directory of /kratix/output, like platform", dir)
 	case c == "/":
-		if key := at.String(); !s.warned[key] {
-			s.warned[key] = true
-			s.k.Warnf(at, "%q names all of /kratix/output: Kratix ships every file in this group and again in the default group", dir)
-		}
+		return "", fmt.Errorf("%q names all of /kratix/output: give one top-level directory of it, like platform", dir)
+	case strings.Contains(c, `\`):
+		return "", fmt.Errorf("%q holds a backslash: stagekit reads and writes no file there (give a plain directory name, like platform)", dir)
 	}
 	return c, nil
 }
@@ -199,7 +237,7 @@ func (s *Selectors) Add(sels ...Selector) error {
 	}
 	for _, a := range adds {
 		j := 0
-		for j < len(want) && defaultGroup(path.Clean(want[j].Directory)) != a.Directory {
+		for j < len(want) && selectorDirectory(want[j].Directory) != a.Directory {
 			j++
 		}
 		if j == len(want) {
@@ -223,11 +261,10 @@ func (s *Selectors) Add(sels ...Selector) error {
 	return m.write(want, readSelectorsYAML, selectorsEdit(raw, want, true), selectorsEdit(raw, want, false))
 }
 
-func defaultGroup(cleaned string) string {
-	if cleaned == "." {
-		return ""
-	}
-	return cleaned
+// selectorDirectory is SelectorDirectory of a directory already checked (an entry of the file).
+func selectorDirectory(dir string) string {
+	c, _ := SelectorDirectory(dir)
+	return c
 }
 
 // selectorsEdit appends new entries and, labelwise, adds the new labels of an existing entry one

@@ -1,6 +1,8 @@
 package sdk
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,7 +54,7 @@ func TestSelectorsRead(t *testing.T) {
 		{"two default entries", ptr("- matchLabels: {a: b}\n- directory: \"\"\n  matchLabels: {c: d}\n"), nil,
 			`metadata/destination-selectors.yaml:2: [1]: names the default group (no directory) again (already in entry [0]): the work-writer allows one entry per directory`},
 		{"an entry that is not a map", ptr("- a\n"), nil,
-			"metadata/destination-selectors.yaml:1: [0]: must be a map with matchLabels, got a scalar"},
+			"metadata/destination-selectors.yaml:1: [0]: must be a map with matchLabels, got a string"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
@@ -268,5 +270,59 @@ func TestTheRunEndsWithTheWorkWritersChecks(t *testing.T) {
 				t.Errorf("exit %d, want %d", res.ExitCode, wantCode)
 			}
 		})
+	}
+}
+
+func TestSelectorDirectory(t *testing.T) {
+	cases := []struct {
+		reason    string
+		dir       string
+		selector  string // SelectorDirectory's result, or its error
+		component string // ComponentDirectory's result, or its error
+	}{
+		{"a plain name is itself", "platform", "platform", "platform"},
+		{"a trailing slash is cleaned away", "foo/", "foo", "foo"},
+		{"a leading ./ is cleaned away", "./foo", "foo", "foo"},
+		{"a doubled slash is cleaned away (label-injector used to refuse it)", "foo//", "foo", "foo"},
+		{"a trailing /. is cleaned away (label-injector used to refuse it)", "foo/.", "foo", "foo"},
+		{"foo/../bar cleans to bar", "foo/../bar", "bar", "bar"},
+		{"a backslash is a character of one segment on Linux, so the work-writer takes it; the SDK's file system does not",
+			`a\b`, `a\b`, `error: "a\\b" holds a backslash: stagekit reads and writes no file there (give a plain directory name, like platform)`},
+		{"the empty directory is the default group", "", "", `error: "" names no directory (it is the default group): give one top-level directory of /kratix/output, like platform`},
+		{". is the default group", ".", "", `error: "." names no directory (it is the default group): give one top-level directory of /kratix/output, like platform`},
+		{"what cleans to . is the default group", "foo/..", "", `error: "foo/.." names no directory (it is the default group): give one top-level directory of /kratix/output, like platform`},
+		{"/ is all of the output: the work-writer takes it", "/", "/", `error: "/" names all of /kratix/output: give one top-level directory of it, like platform`},
+		{"a path of two segments is refused",
+			"foo/bar", `error: "foo/bar" must be one top-level directory of /kratix/output (like platform), not a path`, `error: "foo/bar" must be one top-level directory of /kratix/output (like platform), not a path`},
+		{"an absolute path is refused",
+			"/foo", `error: "/foo" must be one top-level directory of /kratix/output (like platform), not a path`, `error: "/foo" must be one top-level directory of /kratix/output (like platform), not a path`},
+		{".. passes the work-writer but leaves the output: refused on purpose",
+			"..", `error: ".." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`, `error: ".." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`},
+		{"what cleans to .. is refused the same way",
+			"foo/../..", `error: "foo/../.." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`, `error: "foo/../.." leaves /kratix/output: Kratix would ship files from outside it, so stagekit refuses it on purpose`},
+	}
+	result := func(dir string, err error) string {
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return dir
+	}
+	for _, tc := range cases {
+		if diff := cmp.Diff(tc.selector, result(SelectorDirectory(tc.dir))); diff != "" {
+			t.Errorf("%s: SelectorDirectory(%q) -want +got:\n%s", tc.reason, tc.dir, diff)
+		}
+		if diff := cmp.Diff(tc.component, result(ComponentDirectory(tc.dir))); diff != "" {
+			t.Errorf("%s: ComponentDirectory(%q) -want +got:\n%s", tc.reason, tc.dir, diff)
+		}
+		// Selectors.Read reads a directory written in the file by the same rule.
+		k := kratixOn(t, pod(t, map[string]string{SelectorsFile: fmt.Sprintf("- directory: %q\n  matchLabels: {a: b}\n", tc.dir)}), nil)
+		sels, err := k.Selectors.Read()
+		read := "error: " + strings.TrimPrefix(errText(err), "metadata/destination-selectors.yaml:1: [0].directory: ")
+		if err == nil {
+			read = sels[0].Directory
+		}
+		if diff := cmp.Diff(tc.selector, read); diff != "" {
+			t.Errorf("%s: Selectors.Read of %q -SelectorDirectory +Read:\n%s", tc.reason, tc.dir, diff)
+		}
 	}
 }

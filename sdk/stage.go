@@ -37,7 +37,9 @@ const (
 // with tags env, flag, default, help, required:"true", enum:"a,b" and empty:"allowed"; --help
 // lists them. A flag wins over the env var, the env var over the default; an env var set to ""
 // counts as unset unless the setting is tagged empty:"allowed" ("" switches something off).
-// $(KRATIX_*) references left in values are expanded the Kubernetes way.
+// $(KRATIX_*) references left in values are expanded the Kubernetes way. What the tags cannot
+// say (a value's syntax, two settings that contradict each other) C says with a Check method
+// (see ConfigChecker): it runs before Run, and its problems exit 2, all reported at once.
 type Stage[C any] struct {
 	Name    string // the binary's name, first word of every log line
 	Summary string // one line for --help
@@ -47,9 +49,10 @@ type Stage[C any] struct {
 	// workflow unless it says so, since Kratix ignores a delete workflow's output. A stage that
 	// only makes sense for requests says Acts: []sdk.Workflow{sdk.ResourceConfigure}.
 	Acts []Workflow
-	// Run does the work. Problems it reports with k.Errorf, or returns (joined errors are
-	// reported one per line), make the run exit 1; Misconfigured errors exit 2. A Stage without
-	// Run is a bug: every run of it says so and exits 1.
+	// Run does the work. Problems it records with k.ReportErrorf, or returns (joined errors are
+	// reported one per line), make the run exit 1; Misconfigured and SettingErrorf errors exit 2.
+	// It runs only after C's Check (if any) passed. A Stage without Run is a bug: every run of it
+	// says so and exits 1.
 	Run func(k *Kratix, cfg *C) error
 }
 
@@ -107,8 +110,9 @@ func tuneGC(lookup LookupFunc) {
 // Settings describes the stage's settings, for documentation.
 func (s Stage[C]) Settings() []settings.Setting { return settings.Describe(new(C)) }
 
-// Execute runs the stage once: settings, gating on the workflow, the work, the end-of-run
-// checks, one summary line. It never panics: a panic in Run is reported as a bug, exit 1.
+// Execute runs the stage once: settings (parsed, then checked by C's Check), gating on the
+// workflow, the work, the end-of-run checks, one summary line. It never panics: a panic in Run
+// or Check is reported as a bug, exit 1.
 func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if inv.Stderr == nil {
 		inv.Stderr = io.Discard
@@ -145,6 +149,10 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 	if env.Assumed {
 		log.Info(fmt.Sprintf("KRATIX_WORKFLOW_TYPE or KRATIX_WORKFLOW_ACTION is not set: assuming a %s run outside Kratix", env.Workflow()))
 	}
+	wave, waveErr := parseWave(common)
+	if res, done := s.checkConfig(log, cfg, env, waveErr); done {
+		return res
+	}
 	acts := s.Workflows()
 	if !slices.Contains(acts, env.Workflow()) {
 		log.Info(fmt.Sprintf("skipped: acts on %s workflows only, this is a %s workflow", workflowList(acts), env.Workflow()))
@@ -160,22 +168,22 @@ func (s Stage[C]) Execute(inv Invocation) (res Result) {
 		files = disk
 	}
 	k := New(inv.Ctx, files, env, log)
-	if res, done := s.outsideWave(k, common); done {
+	if res, done := s.outsideWave(k, wave); done {
 		if err := k.Rollback(); err != nil { // nothing was written: only the run's staging goes
-			k.Fail(err)
+			k.ReportError(err)
 			res.ExitCode = max(res.ExitCode, ExitRuleBroken)
 		}
 		return res
 	}
 	runErr := s.transact(k, cfg)
 	if IsMisconfigured(runErr) {
-		k.Fail(runErr)
+		k.ReportError(s.nameFlags(runErr))
 		res := Result{ExitCode: ExitMisconfigured, Diagnostics: k.Diagnostics()}
 		log.Error(s.misconfiguredLine(res.Diagnostics, false))
 		return res
 	}
 	if runErr != nil {
-		k.Fail(runErr)
+		k.ReportError(runErr)
 	}
 	res.Diagnostics, res.Changes = k.Diagnostics(), k.committedChanges()
 	s.summarize(k, res.Diagnostics)
@@ -195,9 +203,9 @@ func (s Stage[C]) transact(k *Kratix, cfg *C) error {
 	runErr := s.run(k, cfg)
 	if runErr == nil && !k.Failed() {
 		if err := k.checkMetadataTypes(); err != nil {
-			k.Fail(err)
+			k.ReportError(err)
 		} else if err := k.Selectors.CheckDirectories(); err != nil {
-			k.Fail(err)
+			k.ReportError(err)
 		}
 	}
 	if runErr != nil || k.Failed() {

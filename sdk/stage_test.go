@@ -106,8 +106,8 @@ func TestStageExits(t *testing.T) {
 		{"Misconfigured from Run exits 2; it names no setting --help lists, so no hint points there", Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { return Misconfigured("MODE %q is unknown", "x") }}, configure, nil, ExitMisconfigured,
 			[]string{`ERROR s: MODE "x" is unknown`, "ERROR s: failed: misconfigured (exit 2)"}, ""},
 		{"every reported problem is logged, then one summary line; the failed run wrote nothing", Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
-			k.Warnf(Location{File: "output/a.yaml", Line: 3}, "odd")
-			k.Errorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")
+			k.ReportWarningf(Location{File: "output/a.yaml", Line: 3}, "odd")
+			k.ReportErrorf(Location{File: "output/a.yaml", Line: 7, Path: "spec.x"}, "bad")
 			if err := k.Output.Write("a.yaml", []byte("x: 1\n")); err != nil {
 				return err
 			}
@@ -231,7 +231,7 @@ func TestStageHelpAndBadSettingText(t *testing.T) {
 
 func TestStageJSONLogs(t *testing.T) {
 	st := Stage[testConfig]{Name: "s", Run: func(k *Kratix, _ *testConfig) error {
-		k.Warnf(Location{File: "output/a.yaml", Line: 3, Path: "spec"}, "odd")
+		k.ReportWarningf(Location{File: "output/a.yaml", Line: 3, Path: "spec"}, "odd")
 		return nil
 	}}
 	_, lines, _ := runStage(t, st, withEnv(map[string]string{"LOG_FORMAT": "json"}))

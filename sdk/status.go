@@ -102,7 +102,7 @@ func (s *Status) Merge(values map[string]any) error {
 	if s.k.Env.IsPromise() {
 		for _, k := range sortedKeys(add) {
 			if k != "message" {
-				s.k.Warnf(Location{File: StatusFile, Path: k}, "Kratix keeps only status.message in promise workflows; %s will be dropped", k)
+				s.k.ReportWarningf(Location{File: StatusFile, Path: k}, "Kratix keeps only status.message in promise workflows; %s will be dropped", k)
 			}
 		}
 	}
@@ -185,8 +185,8 @@ func (s *Status) current(m *metaFile) (map[string]any, error) {
 		s.warned = map[string]bool{}
 	}
 	v, err := m.read(readStatusYAML, func(doc any) error {
-		if doc != nil && kindOf(doc) != "map" {
-			return Errorf(Location{File: m.name, Line: m.line(nil)}, "the first document is a %s; Kratix needs a map (fix the stage that wrote it)", kindOf(doc))
+		if _, isMap := doc.(map[string]any); doc != nil && !isMap {
+			return Errorf(Location{File: m.name, Line: m.line(nil)}, "the first document is %s; Kratix needs a map (fix the stage that wrote it)", yamldoc.TypeName(doc))
 		}
 		return nil
 	})
@@ -253,7 +253,7 @@ func checkStatus(st map[string]any, at func(fieldpath.Path) Location, fromStage 
 			errs = append(errs, Errorf(at(p), "the kratix key belongs to Kratix: the status-writer fails the pipeline if a stage sets it"))
 		case k == "message":
 			if _, ok := v.(string); !ok {
-				errs = append(errs, Errorf(at(p), "must be a string, got %s%s", describe(v), booleanHint(v)))
+				errs = append(errs, Errorf(at(p), "must be a string, got %s%s", yamldoc.TypeName(v), booleanHint(v)))
 			}
 		case statusIntegers[k]:
 			if msg := notInt64(v); msg != "" {
@@ -262,7 +262,7 @@ func checkStatus(st map[string]any, at func(fieldpath.Path) Location, fromStage 
 		case k == "conditions":
 			list, ok := v.([]any)
 			if !ok {
-				errs = append(errs, Errorf(at(p), "must be a list of conditions, got %s", describe(v)))
+				errs = append(errs, Errorf(at(p), "must be a list of conditions, got %s", yamldoc.TypeName(v)))
 				continue
 			}
 			for i, c := range list {
@@ -277,7 +277,7 @@ func checkStatus(st map[string]any, at func(fieldpath.Path) Location, fromStage 
 func checkCondition(c any, p fieldpath.Path, at func(fieldpath.Path) Location, fromStage bool) (errs []error, warns []Diagnostic) {
 	cm, ok := c.(map[string]any)
 	if !ok {
-		return []error{Errorf(at(p), "must be an object, got %s", describe(c))}, nil
+		return []error{Errorf(at(p), "must be an object, got %s", yamldoc.TypeName(c))}, nil
 	}
 	for _, f := range []string{"lastTransitionTime", "message", "reason", "status", "type"} {
 		v, ok := cm[f]
@@ -288,7 +288,7 @@ func checkCondition(c any, p fieldpath.Path, at func(fieldpath.Path) Location, f
 		s, isString := v.(string)
 		switch {
 		case !isString:
-			errs = append(errs, Errorf(at(fp), "must be a string, got %s%s", describe(v), booleanHint(v)))
+			errs = append(errs, Errorf(at(fp), "must be a string, got %s%s", yamldoc.TypeName(v), booleanHint(v)))
 		case f == "lastTransitionTime" && !apiDateTime(s):
 			errs = append(errs, Errorf(at(fp), "must be an RFC 3339 date-time like %s, got %q", time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Format(time.RFC3339), s))
 		}
@@ -321,7 +321,7 @@ func notInt64(v any) string {
 		// apiNumbers keeps an integral float64 only beyond the int64 range.
 		return "must be an integer within int64 range as Kratix reads it (a 64-bit float), got " + strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	return "must be an integer, got " + describe(v)
+	return "must be an integer, got " + yamldoc.TypeName(v)
 }
 
 // apiDateTime reports whether s passes the API server's check of format "datetime" (kube-openapi's

@@ -64,7 +64,7 @@ func TestStatusMerge(t *testing.T) {
 			},
 			wantErr: "metadata/status.yaml: conditions: must be a list of conditions, got a map\n" +
 				"metadata/status.yaml: message: must be a string, got an integer\n" +
-				"metadata/status.yaml: observedGeneration: must be an integer, got a number\n" +
+				"metadata/status.yaml: observedGeneration: must be an integer, got a float\n" +
 				"metadata/status.yaml: workflows: must be an integer, got a string",
 		},
 		{
@@ -217,7 +217,7 @@ func TestStatusRead(t *testing.T) {
 		{"an empty file is an empty map", ptr(""), map[string]any{}, ""},
 		{"only the first document is read", ptr("message: a\ncount: 3\n---\nmessage: b\n"), map[string]any{"message": "a", "count": int64(3)}, ""},
 		{"keys and values are YAML 1.1: an unquoted n is false, yes is true", ptr("n: yes\n"), map[string]any{"false": true}, ""},
-		{"a scalar is an error", ptr("hello\n"), nil, "metadata/status.yaml:1: the first document is a scalar; Kratix needs a map (fix the stage that wrote it)"},
+		{"a scalar is an error", ptr("hello\n"), nil, "metadata/status.yaml:1: the first document is a string; Kratix needs a map (fix the stage that wrote it)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {

@@ -41,7 +41,7 @@ func changer(fail func(k *Kratix) error, control bool) Stage[testConfig] {
 		}
 		k.Changef(Location{File: "output/edit.yaml", Line: 1}, "edited")
 		k.Change(Diagnostic{Severity: Warning, Location: Location{File: "output/gone.yaml"}, Message: "removed it"})
-		k.Warnf(Location{File: "output/edit.yaml"}, "a warning is logged at once")
+		k.ReportWarningf(Location{File: "output/edit.yaml"}, "a warning is logged at once")
 		// Reads see the run's own writes.
 		if got, err := k.Output.Read("edit.yaml"); err != nil || string(got) != "kind: Edited\n" {
 			return fmt.Errorf("read back %q, %v", got, err)
@@ -120,7 +120,7 @@ func TestFailedRunChangesNothing(t *testing.T) {
 	}{
 		{"an error returned", func(*Kratix) error { return Errorf(Location{File: "output/edit.yaml"}, "no") }, fsys.Fault{},
 			"ERROR s: output/edit.yaml: no", false},
-		{"an error reported", func(k *Kratix) error { k.Errorf(Location{File: "output/keep.yaml"}, "bad"); return nil }, fsys.Fault{},
+		{"an error reported", func(k *Kratix) error { k.ReportErrorf(Location{File: "output/keep.yaml"}, "bad"); return nil }, fsys.Fault{},
 			"ERROR s: output/keep.yaml: bad", false},
 		{"a panic", func(*Kratix) error { panic("boom") }, fsys.Fault{},
 			"ERROR s: internal error: boom (this is a bug in s; please report it with the input that caused it)", false},

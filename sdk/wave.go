@@ -1,21 +1,35 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stagekit/stagekit/sdk/internal/settings"
 	"github.com/stagekit/stagekit/sdk/rollout"
 )
 
-// outsideWave applies ROLLOUT_SELECTOR and ROLLOUT_PERCENT (package rollout) before the stage
-// acts. A request outside the wave leaves the stage doing nothing, with one log line saying
-// why, so the pipeline's output for it stays byte for byte what it was without this stage. It
-// returns the result to end the run with, and whether to end it now.
-func (s Stage[C]) outsideWave(k *Kratix, c settings.Common) (Result, bool) {
+// parseWave reads ROLLOUT_SELECTOR and ROLLOUT_PERCENT (package rollout), each problem worded
+// as SettingErrorf words a stage's own: they are checked with the Config's Check.
+func parseWave(c settings.Common) (rollout.Wave, error) {
 	w, err := rollout.Parse(c.RolloutSelector, c.RolloutPercent)
-	if err != nil {
-		return s.misconfigured(k.Log, Misconfigured("%v", err), true), true
+	if err == nil {
+		return w, nil
 	}
+	var problems []error
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		if se, ok := e.(*rollout.SettingError); ok {
+			e = &settingError{env: se.Setting, err: se.Err}
+		}
+		problems = append(problems, e)
+	}
+	return w, errors.Join(problems...)
+}
+
+// outsideWave applies the rollout wave before the stage acts. A request outside the wave leaves
+// the stage doing nothing, with one log line saying why, so the pipeline's output for it stays
+// byte for byte what it was without this stage. It returns the result to end the run with, and
+// whether to end it now.
+func (s Stage[C]) outsideWave(k *Kratix, w rollout.Wave) (Result, bool) {
 	if w.All() {
 		return Result{}, false
 	}
@@ -25,7 +39,7 @@ func (s Stage[C]) outsideWave(k *Kratix, c settings.Common) (Result, bool) {
 		lbls, err = obj.GetStringMap("metadata.labels")
 	}
 	if err != nil {
-		k.Fail(err)
+		k.ReportError(err)
 		res := Result{ExitCode: ExitRuleBroken, Diagnostics: k.Diagnostics()}
 		s.summarize(k, res.Diagnostics)
 		return res, true

@@ -37,15 +37,24 @@ metadata:
 		{"a flag beats the env", map[string]string{"ROLLOUT_PERCENT": "80"}, []string{"--rollout-percent", "10"}, object, false, 0, "outside ROLLOUT_PERCENT=10"},
 		{"0% is nobody, even with a matching selector", map[string]string{"ROLLOUT_SELECTOR": "env", "ROLLOUT_PERCENT": "0"}, nil, object, false, 0, "outside ROLLOUT_PERCENT=0"},
 		{"a bad percent is a misconfiguration", map[string]string{"ROLLOUT_PERCENT": "120"}, nil, object, false, ExitMisconfigured,
-			"ROLLOUT_PERCENT must be between 0 and 100, got 120"},
+			"ERROR s: ROLLOUT_PERCENT (--rollout-percent): must be between 0 and 100, got 120\nERROR s: failed: misconfigured (exit 2); run with --help to list the settings"},
+		{"a bad percent and a bad selector are reported at once, with the stage's own problems",
+			map[string]string{"ROLLOUT_PERCENT": "-1", "ROLLOUT_SELECTOR": "env in staging", "MIN_REPLICAS": "0"}, nil, object, false, ExitMisconfigured,
+			"ERROR s: MIN_REPLICAS (--min-replicas): 0 is below 1\n" +
+				"ERROR s: ROLLOUT_PERCENT (--rollout-percent): must be between 0 and 100, got -1\n" +
+				`ERROR s: ROLLOUT_SELECTOR (--rollout-selector): label selector "env in staging": found "staging", expected '('` + "\n" +
+				"ERROR s: failed: misconfigured (exit 2); run with --help to list the settings"},
+		{"the wave settings are checked in a workflow the stage skips, as its own settings are",
+			map[string]string{"ROLLOUT_PERCENT": "120", "KRATIX_WORKFLOW_TYPE": "promise"}, nil, object, false, ExitMisconfigured,
+			"ROLLOUT_PERCENT (--rollout-percent): must be between 0 and 100, got 120"},
 		{"a bad selector is a misconfiguration", map[string]string{"ROLLOUT_SELECTOR": "env in staging"}, nil, object, false, ExitMisconfigured,
-			`ROLLOUT_SELECTOR: label selector "env in staging": found "staging", expected '('`},
+			`ROLLOUT_SELECTOR (--rollout-selector): label selector "env in staging": found "staging", expected '('`},
 		{"labels that are not a map of strings break a rule", map[string]string{"ROLLOUT_SELECTOR": "env"}, nil,
 			strings.Replace(object, "    env: staging", "    - env", 1), false, ExitRuleBroken, "metadata.labels"},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			ran := false
-			st := Stage[testConfig]{Name: "s", Run: func(*Kratix, *testConfig) error { ran = true; return nil }}
+			st := Stage[checkedConfig]{Name: "s", Acts: []Workflow{ResourceConfigure}, Run: func(*Kratix, *checkedConfig) error { ran = true; return nil }}
 			env := withEnv(tc.env)
 			env["KRATIX_OBJECT_NAME"], env["KRATIX_OBJECT_NAMESPACE"] = "vm-1", "default"
 			var logs bytes.Buffer

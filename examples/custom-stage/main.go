@@ -14,6 +14,14 @@ type Config struct {
 	Port        int    `env:"PORT" default:"8080" help:"container port the Service targets"`
 }
 
+// Check checks what the tags cannot say; the SDK calls it before run (exit 2 on a problem).
+func (cfg *Config) Check(sdk.Env) error {
+	if cfg.Port < 1 || cfg.Port > 65535 {
+		return sdk.SettingErrorf("PORT", "%d is not a port (1-65535)", cfg.Port)
+	}
+	return nil
+}
+
 var stage = sdk.Stage[Config]{
 	Name:    "custom-stage",
 	Summary: "turns an app request into a Deployment and a Service",

@@ -77,6 +77,30 @@ func TestMissingImageNamesTheField(t *testing.T) {
 	}
 }
 
+func TestSettingsAreChecked(t *testing.T) {
+	cases := []struct {
+		reason string
+		port   string
+		exit   int
+		errors []string
+	}{
+		{"a port in range", "443", sdk.ExitOK, nil},
+		{"port 0 is no port: the stage is misconfigured, and says which setting", "0", sdk.ExitMisconfigured,
+			[]string{"PORT (--port): 0 is not a port (1-65535)"}},
+		{"nor is a port beyond 65535", "70000", sdk.ExitMisconfigured,
+			[]string{"PORT (--port): 70000 is not a port (1-65535)"}},
+	}
+	for _, tc := range cases {
+		res := stagetest.Run(t, stage, stagetest.Fixture{Object: request(t), Env: map[string]string{"PORT": tc.port}})
+		if res.ExitCode != tc.exit {
+			t.Errorf("%s: exit %d, want %d:\n%s", tc.reason, res.ExitCode, tc.exit, res.Logs)
+		}
+		if diff := cmp.Diff(tc.errors, res.Errors()); diff != "" {
+			t.Errorf("%s: errors -want +got:\n%s", tc.reason, diff)
+		}
+	}
+}
+
 // A chain: a second stage (from another team) adds its own status and selector; the first
 // stage's message and selector survive, as they must in a real pipeline.
 func TestChainKeepsWhatEarlierStagesWrote(t *testing.T) {

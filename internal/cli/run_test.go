@@ -93,7 +93,7 @@ func TestPromiseWorkflowsHaveAnEmptyObjectNamespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := stagekit(t, "", "run", promise, "--workflow", "promise.configure", "--exec-dir", "ghcr.io/stagekit/examples-="+exampleBin)
-	want := `ERROR namespacer: NAMESPACE: "" is not a namespace name`
+	want := `ERROR namespacer: NAMESPACE (--namespace): "" is not a namespace name`
 	if res.code != ExitChanged || !strings.Contains(res.stdout, want) {
 		t.Errorf("exit %d, want 1 and %q:\n%s%s", res.code, want, res.stdout, res.stderr)
 	}

@@ -14,6 +14,7 @@
 package rollout
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stagekit/stagekit/sdk/labels"
@@ -25,17 +26,32 @@ type Wave struct {
 	Percent  int             // 0 to 100, by Bucket
 }
 
-// Parse reads ROLLOUT_SELECTOR and ROLLOUT_PERCENT.
+// Parse reads ROLLOUT_SELECTOR and ROLLOUT_PERCENT, reporting both problems at once, each a
+// *SettingError.
 func Parse(selector string, percent int) (Wave, error) {
+	var problems []error
 	if percent < 0 || percent > 100 {
-		return Wave{}, fmt.Errorf("ROLLOUT_PERCENT must be between 0 and 100, got %d", percent)
+		problems = append(problems, &SettingError{Setting: "ROLLOUT_PERCENT", Err: fmt.Errorf("must be between 0 and 100, got %d", percent)})
 	}
 	sel, err := labels.Parse(selector)
 	if err != nil {
-		return Wave{}, fmt.Errorf("ROLLOUT_SELECTOR: %w", err)
+		problems = append(problems, &SettingError{Setting: "ROLLOUT_SELECTOR", Err: err})
+	}
+	if len(problems) > 0 {
+		return Wave{}, errors.Join(problems...)
 	}
 	return Wave{Selector: sel, Percent: percent}, nil
 }
+
+// SettingError is a problem with one of the settings, named by its environment variable, so
+// that a stage words it as it words the problems of its own settings.
+type SettingError struct {
+	Setting string // ROLLOUT_SELECTOR or ROLLOUT_PERCENT
+	Err     error
+}
+
+func (e *SettingError) Error() string { return e.Setting + ": " + e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
 
 // All reports whether the wave is the whole fleet (no selector, 100%): nothing to check.
 func (w Wave) All() bool { return w.Selector.Empty() && w.Percent == 100 }

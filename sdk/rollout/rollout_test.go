@@ -121,7 +121,8 @@ func TestParseRefusesBadSettings(t *testing.T) {
 		percent  int
 		want     string
 	}{
-		{"", 101, "ROLLOUT_PERCENT must be between 0 and 100, got 101"},
+		{"", 101, "ROLLOUT_PERCENT: must be between 0 and 100, got 101"},
+		{"env in staging", 101, "ROLLOUT_PERCENT: must be between 0 and 100, got 101\nROLLOUT_SELECTOR: label selector"},
 		{"", -1, "got -1"},
 		{"env in staging", 50, `ROLLOUT_SELECTOR: label selector "env in staging"`},
 	} {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"sigs.k8s.io/yaml"
+
+	"github.com/stagekit/stagekit/sdk/yamldoc"
 )
 
 // Schema is the compiled schema of one version of a CRD's spec. It is safe for concurrent use.
@@ -196,7 +198,7 @@ func splitDocuments(data []byte) ([]map[string]any, error) {
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			return fmt.Errorf("document %d: want a mapping (a Kubernetes object), got %s", index, typeName(v))
+			return fmt.Errorf("document %d: want a map (a Kubernetes object), got %s", index, yamldoc.TypeName(v))
 		}
 		docs = append(docs, m)
 		return nil
@@ -265,22 +267,4 @@ func nameOf(obj map[string]any) string {
 		}
 	}
 	return ""
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a mapping"
-	}
-	return fmt.Sprintf("%T", v)
 }

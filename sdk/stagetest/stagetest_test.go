@@ -142,7 +142,7 @@ func TestResultAccessors(t *testing.T) {
 		if err := k.Control.Suspend("wait"); err != nil {
 			return err
 		}
-		k.Warnf(sdk.Location{File: "output/a.yaml", Line: 2}, "hm")
+		k.ReportWarningf(sdk.Location{File: "output/a.yaml", Line: 2}, "hm")
 		if err := k.Output.Write("platform/a.yaml", []byte("a: 1\n")); err != nil {
 			return err
 		}

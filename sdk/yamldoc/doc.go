@@ -11,7 +11,9 @@
 // Kubernetes cannot read, or one yamldoc cannot read the same way, is refused with a
 // *SyntaxError naming the file and line; it is never read differently, and no part of a file
 // is skipped. Errors never quote the document's values (they may be a Secret's): they name
-// lines and field paths. FuzzReadsAsKubernetes holds the reading to the decoder's.
+// lines, field paths and types, the type in the words of TypeName ("want an integer, got a
+// string"), which a stage's own messages use too. FuzzReadsAsKubernetes holds the reading to the
+// decoder's.
 //
 // # Optional fields and null
 //

@@ -210,33 +210,6 @@ func (v Node) typeErr(want string) error {
 	return v.errAt(nil, v.LineOfPath(nil), nil, fmt.Sprintf("want %s, got %s", want, describe(v.n.resolved())))
 }
 
-// describe names a value's type for messages.
-func describe(n *node) string {
-	// Values are never quoted: the node may be a Secret's data, and an error message ends up
-	// in logs and in Git history. The file, line and path say where to look.
-	switch {
-	case n == nil:
-		return "nothing"
-	case n.kind == MapKind:
-		return "a map"
-	case n.kind == SeqKind:
-		return "a list"
-	}
-	switch n.tag {
-	case "!!str":
-		return "a string"
-	case "!!int":
-		return "an integer"
-	case "!!float":
-		return "a float"
-	case "!!bool":
-		return "a boolean"
-	case "!!null":
-		return "null"
-	}
-	return "a " + strings.TrimPrefix(n.tag, "!!") + " value"
-}
-
 func (v Node) at(path string) (Node, error) {
 	if path == "" {
 		if v.n == nil {

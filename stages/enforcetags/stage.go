@@ -22,6 +22,59 @@ type Config struct {
 	TagRules      string `env:"TAG_RULES" default:"aws" enum:"aws,gcp,none" help:"provider rules the enforced tags must follow"`
 	ModuleName    string `env:"MODULE_NAME" help:"only stamp the module call with this name (default: every module)"`
 	RequireModule bool   `env:"REQUIRE_MODULE" default:"true" help:"fail when no module call is found (run terraform-generate first)"`
+
+	enforcement Enforcement // what Check makes of the settings; Tags only when TAGS is set
+}
+
+// Check reads the settings into what the editors do, reporting every problem at once (exit 2):
+// TAGS_ATTRIBUTE and ENFORCE_IN must be Terraform argument names, and TAGS must parse, hold
+// text Terraform can write, and refer to no $(KRATIX_...) variable that is not set. The tag
+// rules (TAG_RULES) are checked by Run, on the tags it enforces: without TAGS they come from
+// the request.
+func (cfg *Config) Check(sdk.Env) error {
+	e := Enforcement{Attribute: strings.TrimSpace(cfg.TagsAttribute), Module: strings.TrimSpace(cfg.ModuleName)}
+	var problems []error
+	if !hclsyntax.ValidIdentifier(e.Attribute) {
+		problems = append(problems, sdk.SettingErrorf("TAGS_ATTRIBUTE", "%q: want a Terraform argument name such as tags or labels", cfg.TagsAttribute))
+	}
+	switch in := strings.TrimSpace(cfg.EnforceIn); in {
+	case "":
+	case "none":
+		e.EnforceIn = []string{}
+	default:
+		for _, n := range strings.Split(in, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			if !hclsyntax.ValidIdentifier(n) {
+				problems = append(problems, sdk.SettingErrorf("ENFORCE_IN", "%q is not a Terraform argument name (give names separated by commas, or none)", n))
+				continue
+			}
+			e.EnforceIn = append(e.EnforceIn, n)
+		}
+	}
+	if strings.TrimSpace(cfg.Tags) != "" {
+		tags, err := parseTags(cfg.Tags)
+		if err != nil {
+			problems = append(problems, sdk.SettingErrorf("TAGS", "%v", err))
+		}
+		for _, t := range tags {
+			if err := hclText(t.Key); err != nil {
+				problems = append(problems, sdk.SettingErrorf("TAGS", "tag key %q %v", t.Key, err))
+			}
+			if err := hclText(t.Value); err != nil {
+				problems = append(problems, sdk.SettingErrorf("TAGS", "the value of tag %q %v", t.Key, err))
+			}
+			if i := strings.Index(t.Value, "$(KRATIX_"); i >= 0 {
+				ref, _, _ := strings.Cut(t.Value[i+2:], ")")
+				problems = append(problems, sdk.SettingErrorf("TAGS", "tag %q refers to $(%s), which is not set", t.Key, ref))
+			}
+		}
+		e.Tags = tags
+	}
+	cfg.enforcement = e
+	return errors.Join(problems...)
 }
 
 // Stage is the enforce-tags stage.
@@ -49,47 +102,11 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	return tag(k, cfg, e)
 }
 
-// enforcement reads the settings into what the editors do; its errors are configuration
-// errors (exit 2), except an unreadable input object (exit 1).
+// enforcement is what Check made of the settings, with the default tags when TAGS is not set:
+// they name the request, so an unreadable input object fails the run (exit 1).
 func enforcement(k *sdk.Kratix, cfg *Config) (Enforcement, error) {
-	e := Enforcement{Attribute: strings.TrimSpace(cfg.TagsAttribute), Module: strings.TrimSpace(cfg.ModuleName)}
-	if !hclsyntax.ValidIdentifier(e.Attribute) {
-		return e, sdk.Misconfigured("TAGS_ATTRIBUTE=%q: want a Terraform argument name such as tags or labels", cfg.TagsAttribute)
-	}
-	switch in := strings.TrimSpace(cfg.EnforceIn); in {
-	case "":
-	case "none":
-		e.EnforceIn = []string{}
-	default:
-		for _, n := range strings.Split(in, ",") {
-			n = strings.TrimSpace(n)
-			if n == "" {
-				continue
-			}
-			if !hclsyntax.ValidIdentifier(n) {
-				return e, sdk.Misconfigured("ENFORCE_IN: %q is not a Terraform argument name (give names separated by commas, or none)", n)
-			}
-			e.EnforceIn = append(e.EnforceIn, n)
-		}
-	}
+	e := cfg.enforcement
 	if strings.TrimSpace(cfg.Tags) != "" {
-		tags, err := parseTags(cfg.Tags)
-		if err != nil {
-			return e, sdk.Misconfigured("TAGS: %v", err)
-		}
-		for _, t := range tags {
-			if err := hclText(t.Key); err != nil {
-				return e, sdk.Misconfigured("TAGS: tag key %q %v", t.Key, err)
-			}
-			if err := hclText(t.Value); err != nil {
-				return e, sdk.Misconfigured("TAGS: the value of tag %q %v", t.Key, err)
-			}
-			if i := strings.Index(t.Value, "$(KRATIX_"); i >= 0 {
-				ref, _, _ := strings.Cut(t.Value[i+2:], ")")
-				return e, sdk.Misconfigured("TAGS: tag %q refers to $(%s), which is not set", t.Key, ref)
-			}
-		}
-		e.Tags = tags
 		return e, nil
 	}
 	obj, err := k.Object()
@@ -193,7 +210,7 @@ func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {
 // writes it if it changed. It returns how many module calls changed.
 func write(k *sdk.Kratix, f fileEdit) (int, error) {
 	for _, s := range f.Skipped {
-		k.Warnf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
+		k.ReportWarningf(sdk.Location{File: f.Path, Line: s.Line, Path: modulePath(s.Module, s.Attr)}, "not stamped: it is a Terraform expression (a JSON string), not an object; a request could override an enforced tag there (set ENFORCE_IN to the map arguments to stamp)")
 	}
 	changed := 0
 	for _, m := range f.Modules {

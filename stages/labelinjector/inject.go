@@ -24,7 +24,7 @@ type injector struct {
 
 func (in *injector) file(f *sdk.ManifestFile) error {
 	for _, at := range f.NonObjects() {
-		in.k.Warnf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
+		in.k.ReportWarningf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
 	}
 	set := in.sets.Plain
 	if in.inComponentDir(f.Name) {

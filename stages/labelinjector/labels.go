@@ -74,9 +74,8 @@ func resolveOwner(k *sdk.Kratix) (owner, error) {
 	return o, nil
 }
 
-// buildLabels decides the labels. LABELS may not set a label the stage owns: two settings
-// fighting over one key would make the result depend on which wins.
-func buildLabels(o owner, cfg *Config) (labelSets, error) {
+// buildLabels decides the labels: the stage's own, then LABELS (whose keys Check checked).
+func buildLabels(o owner, cfg *Config) labelSets {
 	var plain, comp []label
 	if o.resourceWorkflow {
 		plain = append(plain,
@@ -96,33 +95,41 @@ func buildLabels(o owner, cfg *Config) (labelSets, error) {
 	managed := label{LabelManagedBy, cfg.ManagedBy, "MANAGED_BY"}
 	plain, comp = append(plain, managed), append(comp, managed)
 
-	keys := make([]string, 0, len(cfg.Labels))
-	for key := range cfg.Labels {
-		keys = append(keys, key)
+	for _, key := range sortedKeys(cfg.Labels) {
+		l := label{key, cfg.Labels[key], "LABELS"}
+		plain, comp = append(plain, l), append(comp, l)
 	}
-	sort.Strings(keys)
+	return labelSets{Plain: plain, Component: comp}
+}
+
+// labelKeyProblems checks the keys LABELS sets. LABELS may not set a label the stage owns: two
+// settings fighting over one key would make the result depend on which wins.
+func labelKeyProblems(extra map[string]string) []error {
 	var bad []error
-	for _, key := range keys {
+	for _, key := range sortedKeys(extra) {
 		switch key {
 		case LabelPromise, LabelResource, LabelManagedBy, LabelParentPromise, LabelParentResource, LabelParentNamespace:
 			hint := "the stage sets it itself"
 			if key == LabelManagedBy {
 				hint = "set MANAGED_BY instead"
 			}
-			bad = append(bad, sdk.Misconfigured("LABELS sets %s: %s", key, hint))
+			bad = append(bad, sdk.SettingErrorf("LABELS", "sets %s: %s", key, hint))
 			continue
 		}
 		if why := labels.KeyError(key); why != "" {
-			bad = append(bad, sdk.Misconfigured("LABELS: %q is not a valid label key: %s", key, why))
-			continue
+			bad = append(bad, sdk.SettingErrorf("LABELS", "%q is not a valid label key: %s", key, why))
 		}
-		l := label{key, cfg.Labels[key], "LABELS"}
-		plain, comp = append(plain, l), append(comp, l)
 	}
-	if len(bad) > 0 {
-		return labelSets{}, errors.Join(bad...)
+	return bad
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
 	}
-	return labelSets{Plain: plain, Component: comp}, nil
+	sort.Strings(keys)
+	return keys
 }
 
 // invalidValues lists every label whose value Kubernetes would refuse, each naming the label,

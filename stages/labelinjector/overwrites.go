@@ -133,10 +133,8 @@ func oldValue(n yamldoc.Node, secret bool) (string, bool) {
 	switch {
 	case secret:
 		return "(a Secret's value, not shown)", false
-	case n.Kind() == yamldoc.MapKind:
-		return "(a map)", false
-	case n.Kind() == yamldoc.SeqKind:
-		return "(a list)", false
+	case n.Kind() == yamldoc.MapKind || n.Kind() == yamldoc.SeqKind:
+		return "(" + yamldoc.TypeName(n) + ")", false
 	}
 	var s string
 	if n.Tag() == "!!str" {

@@ -135,7 +135,7 @@ func optionalCount(m *sdk.Manifest, path string) (int64, bool, error) {
 	}
 	v, err := n.GetInt("")
 	if err != nil {
-		return 0, false, sdk.Errorf(m.AtPath(path), "%s is not an integer (%s); write a plain number of replicas — the stage does not guess", describeValue(n), kindName(m))
+		return 0, false, sdk.Errorf(m.AtPath(path), "%s%s (%s); write a plain number of replicas — the stage does not guess", fieldMessage(err), templateHint(n), kindName(m))
 	}
 	if v < 0 {
 		return 0, false, sdk.Errorf(m.AtPath(path), "%d is negative (%s); Kubernetes refuses it", v, kindName(m))
@@ -149,19 +149,16 @@ func annotationMin(m *sdk.Manifest) (int64, bool, error) {
 	if errors.Is(err, yamldoc.ErrNotFound) {
 		return 0, false, nil
 	}
-	at := m.At()
-	at.Path = annotationPath.String()
 	if err != nil {
 		return 0, false, err
 	}
-	at.Line = n.Line()
 	if n.Kind() != yamldoc.ScalarKind || n.Tag() != "!!str" {
-		return 0, false, sdk.Errorf(at, "%s: annotation values must be strings; write a quoted positive integer like \"1\"", describeValue(n))
+		return 0, false, sdk.Errorf(m.AtPath(annotationPath.String()), "is %s%s; annotation values must be strings: write a quoted positive integer like \"1\"", yamldoc.TypeName(n), templateHint(n))
 	}
 	s, _ := n.GetString("")
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 1 || !isDigits(s) {
-		return 0, false, sdk.Errorf(at, "%q is not a positive integer; write the workload's minimum replica count, like \"1\" to opt a singleton out", s)
+		return 0, false, sdk.Errorf(m.AtPath(annotationPath.String()), "%q is not a positive integer; write the workload's minimum replica count, like \"1\" to opt a singleton out", s)
 	}
 	return v, true, nil
 }
@@ -225,21 +222,21 @@ func refName(kind, namespace, name string) string {
 	return fmt.Sprintf("%s %s/%s", kind, namespace, name)
 }
 
-// describeValue names a value for a message, short and quoted.
-func describeValue(n yamldoc.Node) string {
-	switch n.Kind() {
-	case yamldoc.MapKind:
-		return "a map (an unrendered template?)"
-	case yamldoc.SeqKind:
-		return "a list"
+// fieldMessage is what a getter's error says about the value ("want an integer, got a string"),
+// without the file, line and path the stage's own message gives.
+func fieldMessage(err error) string {
+	var fe *yamldoc.FieldError
+	if errors.As(err, &fe) {
+		return fe.Msg
 	}
-	v, _ := n.Value()
-	s := fmt.Sprint(v)
-	if len(s) > 40 {
-		s = s[:37] + "..."
+	return err.Error()
+}
+
+// templateHint guesses why a map stands where a number belongs: an unquoted Helm expression
+// such as {{ .Values.replicas }} reads as a map.
+func templateHint(n yamldoc.Node) string {
+	if n.Kind() == yamldoc.MapKind {
+		return " (an unrendered template?)"
 	}
-	if n.Tag() == "!!str" {
-		return fmt.Sprintf("the string %q", s)
-	}
-	return fmt.Sprintf("%q", s)
+	return ""
 }

@@ -34,9 +34,6 @@ var Stage = sdk.Stage[Config]{
 var statusReserved = map[string]bool{"kratix": true, "message": true, "conditions": true}
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	if err := cfg.check(); err != nil {
-		return err
-	}
 	facts, err := scan(k, cfg)
 	if err != nil {
 		return err
@@ -85,18 +82,18 @@ func writeStatus(k *sdk.Kratix, cfg *Config, floor int64) statusResult {
 	return statusResult{text: fmt.Sprintf("; status.%s=%d", cfg.StatusField, floor)}
 }
 
-// check validates the settings (exit 2 on a problem).
-func (cfg *Config) check() error {
+// Check checks the settings together; sdk.Stage calls it before Run (exit 2 on a problem).
+func (cfg *Config) Check(sdk.Env) error {
 	cfg.StatusField = strings.TrimSpace(cfg.StatusField)
 	var problems []error
 	if cfg.MinReplicas < 1 {
-		problems = append(problems, sdk.Misconfigured("MIN_REPLICAS (--min-replicas): %d is below 1; a minimum of 0 would raise nothing", cfg.MinReplicas))
+		problems = append(problems, sdk.SettingErrorf("MIN_REPLICAS", "%d is below 1; a minimum of 0 would raise nothing", cfg.MinReplicas))
 	}
 	if len(cfg.Kinds) == 0 {
-		problems = append(problems, sdk.Misconfigured("KINDS (--kinds): no kind given; set Deployment, StatefulSet and/or ReplicaSet"))
+		problems = append(problems, sdk.SettingErrorf("KINDS", "no kind given; set Deployment, StatefulSet and/or ReplicaSet"))
 	}
 	if statusReserved[cfg.StatusField] {
-		problems = append(problems, sdk.Misconfigured("STATUS_FIELD (--status-field): %q cannot hold a replica count (Kratix owns kratix and types message and conditions); pick another key or leave it empty", cfg.StatusField))
+		problems = append(problems, sdk.SettingErrorf("STATUS_FIELD", "%q cannot hold a replica count (Kratix owns kratix and types message and conditions); pick another key or leave it empty", cfg.StatusField))
 	}
 	return errors.Join(problems...)
 }

@@ -158,7 +158,7 @@ func TestErrorsWriteNothing(t *testing.T) {
 		Metadata: map[string]string{"status.yaml": "message: hi\n"},
 	}
 	res := stagetest.Idempotent(t, Stage, fx)
-	want := []string{`output/bad.yaml:7: spec.replicas: the string "3" is not an integer (Deployment default/web); write a plain number of replicas — the stage does not guess`}
+	want := []string{`output/bad.yaml:7: spec.replicas: want an integer, got a string (Deployment default/web); write a plain number of replicas — the stage does not guess`}
 	if diff := cmp.Diff(want, res.Errors()); diff != "" {
 		t.Errorf("errors -want +got:\n%s", diff)
 	}

@@ -16,6 +16,16 @@ type Config struct {
 	Allow          []string `env:"ALLOW" help:"namespace/name globs of objects that are allowed, comma-separated (argocd/argocd-secret,monitoring/*)"`
 	AllowEmpty     bool     `env:"ALLOW_EMPTY" default:"false" help:"allow Secrets with no data and no stringData (the placeholders Helm charts ship)"`
 	Mode           string   `env:"MODE" default:"fail" enum:"fail,remove" help:"fail: list every violation and exit 1; remove: delete the offending documents and exit 0"`
+
+	policy *policy // compiled by Check, which sdk.Stage calls before Run
+}
+
+// Check checks every setting and reports every problem at once (exit 2), keeping the compiled
+// policy for Run.
+func (cfg *Config) Check(sdk.Env) error {
+	p, err := compile(cfg)
+	cfg.policy = p
+	return err
 }
 
 // policy is the Config checked and compiled once, before any file is read.
@@ -47,11 +57,11 @@ var (
 // compile checks every setting and reports every problem at once (exit 2).
 func compile(cfg *Config) (*policy, error) {
 	p := &policy{allowEmpty: cfg.AllowEmpty, remove: cfg.Mode == "remove"}
-	var errs []string
+	var errs []error
 	for _, item := range cfg.ForbiddenKinds {
 		gk, err := parseKind(item)
 		if err != nil {
-			errs = append(errs, err.Error())
+			errs = append(errs, sdk.SettingErrorf("FORBIDDEN_KINDS", "%v", err))
 			continue
 		}
 		p.kinds = append(p.kinds, gk)
@@ -60,26 +70,22 @@ func compile(cfg *Config) (*policy, error) {
 		}
 	}
 	if len(cfg.ForbiddenKinds) == 0 {
-		errs = append(errs, "FORBIDDEN_KINDS is empty: name at least one kind (the default is Secret)")
+		errs = append(errs, sdk.SettingErrorf("FORBIDDEN_KINDS", "is empty: name at least one kind (the default is Secret)"))
 	}
 	for _, g := range cfg.Allow {
 		ns, name, ok := strings.Cut(g, "/")
 		if !ok || strings.Contains(name, "/") {
-			errs = append(errs, fmt.Sprintf("ALLOW: %q is not a namespace/name glob (like argocd/argocd-secret or monitoring/*)", g))
+			errs = append(errs, sdk.SettingErrorf("ALLOW", "%q is not a namespace/name glob (like argocd/argocd-secret or monitoring/*)", g))
 			continue
 		}
 		if _, err := path.Match(g, ns+"/"+name); err != nil {
-			errs = append(errs, fmt.Sprintf("ALLOW: %q is not a valid glob: %v", g, err))
+			errs = append(errs, sdk.SettingErrorf("ALLOW", "%q is not a valid glob: %v", g, err))
 			continue
 		}
 		p.allow = append(p.allow, g)
 	}
 	if len(errs) > 0 {
-		all := make([]error, len(errs))
-		for i, e := range errs {
-			all[i] = sdk.Misconfigured("%s", e)
-		}
-		return nil, errors.Join(all...)
+		return nil, errors.Join(errs...)
 	}
 	return p, nil
 }
@@ -91,13 +97,13 @@ func parseKind(item string) (groupKind, error) {
 	}
 	switch {
 	case strings.Contains(kind, "/"):
-		return groupKind{}, fmt.Errorf("FORBIDDEN_KINDS: %q has more than one /: write Kind or group/Kind, without a version", item)
+		return groupKind{}, fmt.Errorf("%q has more than one /: write Kind or group/Kind, without a version", item)
 	case hasGroup && versionRe.MatchString(group):
-		return groupKind{}, fmt.Errorf("FORBIDDEN_KINDS: %q names a version, not a group: write %s for the core group", item, kind)
+		return groupKind{}, fmt.Errorf("%q names a version, not a group: write %s for the core group", item, kind)
 	case hasGroup && !groupRe.MatchString(group):
-		return groupKind{}, fmt.Errorf("FORBIDDEN_KINDS: %q: %q is not an API group", item, group)
+		return groupKind{}, fmt.Errorf("%q: %q is not an API group", item, group)
 	case !kindRe.MatchString(kind):
-		return groupKind{}, fmt.Errorf("FORBIDDEN_KINDS: %q: %q is not a kind: kinds are CamelCase and case-sensitive (like Secret)", item, kind)
+		return groupKind{}, fmt.Errorf("%q: %q is not a kind: kinds are CamelCase and case-sensitive (like Secret)", item, kind)
 	}
 	return groupKind{group, kind}, nil
 }

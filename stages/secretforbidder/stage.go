@@ -20,10 +20,7 @@ var Stage = sdk.Stage[Config]{
 }
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	p, err := compile(cfg)
-	if err != nil {
-		return err
-	}
+	p := cfg.policy
 	files, err := k.Output.Files()
 	var errs []error
 	if err != nil {
@@ -63,7 +60,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			nViolations++
 			bad = append(bad, fd)
 			if !p.remove {
-				k.Errorf(at, "%s", fd)
+				k.ReportErrorf(at, "%s", fd)
 			}
 		}
 		if kust && p.remove {

@@ -51,13 +51,14 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 		return nil, nil
 	}
 	if spec.Kind() != yamldoc.MapKind {
-		return nil, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: spec.Line(), Path: "spec"}, "is a %s, not a map: every spec key becomes a module argument", spec.Kind())
+		return nil, sdk.Errorf(obj.AtPath("spec"), "is %s, not a map: every spec key becomes a module argument", yamldoc.TypeName(spec))
 	}
 	var args []argument
 	var errs []error
 	if a, b, ok := nfcCollision(spec.Keys()); ok {
-		n, _ := spec.LookupPath(fieldpath.Path{fieldpath.Key(b)})
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: n.Line(), Path: "spec"}, "%s", collisionMessage(a, b)))
+		at := obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(b)}.String())
+		at.Path = "spec" // the two keys are one problem of spec; the line is the second key's
+		errs = append(errs, sdk.Errorf(at, "%s", collisionMessage(a, b)))
 	}
 	for _, key := range spec.Keys() {
 		p := fieldpath.Path{fieldpath.Key(key)}
@@ -66,7 +67,7 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			errs = append(errs, err)
 			continue
 		}
-		at := sdk.Location{File: sdk.ObjectFile, Line: node.Line(), Path: node.Path().String()}
+		at := obj.AtPath(node.Path().String())
 		switch {
 		case reservedNames[key] != "":
 			errs = append(errs, sdk.Errorf(at, "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
@@ -89,7 +90,9 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			if line == nil {
 				line = verr.path
 			}
-			errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: lineOf(spec, line, node.Line()), Path: verr.path.String()}, "%s", verr.msg))
+			at := obj.AtPath(line.String())
+			at.Path = verr.path.String()
+			errs = append(errs, sdk.Errorf(at, "%s", verr.msg))
 			continue
 		}
 		args = append(args, argument{Name: key, Value: val, Node: node})
@@ -229,16 +232,4 @@ func nfcCollision(keys []string) (a, b string, found bool) {
 
 func collisionMessage(a, b string) string {
 	return fmt.Sprintf("keys %q (%+q) and %q (%+q) are one key to Terraform, which reads every key in Unicode NFC: the module would get only one of the two values; keep one spelling", a, a, b, b)
-}
-
-// lineOf is the input line of a path below spec, or fallback when it cannot be found.
-func lineOf(spec yamldoc.Node, p fieldpath.Path, fallback int) int {
-	rel := p
-	if len(rel) > 0 && !rel[0].IsIndex && rel[0].Key == "spec" {
-		rel = rel[1:]
-	}
-	if n, err := spec.LookupPath(rel); err == nil && n.Exists() {
-		return n.Line()
-	}
-	return fallback
 }

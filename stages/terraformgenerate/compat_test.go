@@ -79,7 +79,7 @@ var compatCases = map[string]compatCase{
 	},
 	"v0.6.0/registry-version-with-git-source": {
 		reason: "a setting that contradicts the source is a configuration error: exit 2, not 1",
-		exit:   2, errors: []string{"MODULE_REGISTRY_VERSION is only valid for Terraform registry sources"},
+		exit:   2, errors: []string{"MODULE_REGISTRY_VERSION (--module-registry-version): is only valid for Terraform registry sources"},
 	},
 	"v0.7.0/cli-test-object-git-ref": {reason: "HCL layout identical to the original's", identical: true},
 	"v0.7.0/vm-example-vm":           {reason: "HCL layout identical to the original's", identical: true},
@@ -97,7 +97,7 @@ var compatCases = map[string]compatCase{
 	},
 	"v0.7.0/no-workflow-type-env-silent-noop": {
 		reason: "outside Kratix the stage assumes a resource configure run and says so, instead of silently doing nothing; the run's MODULE_SOURCE=x is an address Terraform refuses (it wants ./x), a configuration error",
-		exit:   2, errors: []string{`MODULE_SOURCE="x": Terraform refuses it: Invalid module source address: Terraform failed to determine your intended installation method for remote module package "x". If you intended this as a path relative to the current module, use "./x" instead.`},
+		exit:   2, errors: []string{`MODULE_SOURCE (--module-source): "x": Terraform refuses it: Invalid module source address: Terraform failed to determine your intended installation method for remote module package "x". If you intended this as a path relative to the current module, use "./x" instead.`},
 	},
 }
 

@@ -21,7 +21,12 @@
 //	}
 package terraformgenerate
 
-import "github.com/stagekit/stagekit/sdk"
+import (
+	"errors"
+	"strings"
+
+	"github.com/stagekit/stagekit/sdk"
+)
 
 // Config is what a Promise sets on the container.
 type Config struct {
@@ -32,6 +37,24 @@ type Config struct {
 	ModuleOutputNames     []string `env:"MODULE_OUTPUT_NAMES" help:"module outputs to re-export, comma-separated: each becomes output <module>_<name>"`
 	OutputFormat          string   `env:"OUTPUT_FORMAT" default:"json" enum:"json,hcl" help:"json writes <name>.tf.json, hcl writes <name>.tf"`
 	ModuleVariables       string   `env:"MODULE_VARIABLES" help:"a .tf file, or a directory of them, declaring the module's variables: arguments are checked and converted against them"`
+
+	// What Check makes of the settings, for Run.
+	source    moduleSource
+	outputs   []string
+	variables variables // nil without MODULE_VARIABLES
+}
+
+// Check checks every setting and reports all the problems at once (exit 2): the module source
+// as Terraform reads it, the output names, and the module's variables, read from
+// MODULE_VARIABLES.
+func (cfg *Config) Check(sdk.Env) error {
+	var srcErr, outErr, varErr error
+	cfg.source, srcErr = resolveSource(cfg)
+	cfg.outputs, outErr = outputNames(cfg.ModuleOutputNames)
+	if p := strings.TrimSpace(cfg.ModuleVariables); p != "" {
+		cfg.variables, varErr = loadVariables(p)
+	}
+	return errors.Join(srcErr, outErr, varErr)
 }
 
 // Stage is the terraform-generate stage.

@@ -17,10 +17,10 @@ func moduleName(k *sdk.Kratix, obj *sdk.Object) (name, raw string, err error) {
 	ns := firstNonEmpty(str(obj, "metadata.namespace"), k.Env.ObjectNamespace, "default")
 	var errs []error
 	if kind == "" {
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Path: "kind"}, "missing (and KRATIX_OBJECT_KIND is not set): the module is named <kind>_<namespace>_<name>"))
+		errs = append(errs, sdk.Errorf(obj.AtPath("kind"), "missing (and KRATIX_OBJECT_KIND is not set): the module is named <kind>_<namespace>_<name>"))
 	}
 	if base == "" {
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Path: "metadata.name"}, "missing (and KRATIX_OBJECT_NAME is not set): the module is named <kind>_<namespace>_<name>"))
+		errs = append(errs, sdk.Errorf(obj.AtPath("metadata.name"), "missing (and KRATIX_OBJECT_NAME is not set): the module is named <kind>_<namespace>_<name>"))
 	}
 	if len(errs) > 0 {
 		return "", "", errors.Join(errs...)
@@ -28,11 +28,7 @@ func moduleName(k *sdk.Kratix, obj *sdk.Object) (name, raw string, err error) {
 	raw = strings.ToLower(kind) + "_" + ns + "_" + base
 	name = identifier(raw)
 	if n := len(name) + len(".tf.json"); n > maxFileBase {
-		at := sdk.Location{File: sdk.ObjectFile, Path: "metadata.name"}
-		if node, err := obj.Lookup("metadata.name"); err == nil {
-			at.Line = node.Line()
-		}
-		return "", "", sdk.Errorf(at, "the module file %s.tf.json would have a %d-byte name, more than the %d bytes the stage can write (a file name holds at most 255 bytes, and the atomic write uses a temporary name 14 bytes longer): shorten the request's name, namespace or kind", name[:40]+"...", n, maxFileBase)
+		return "", "", sdk.Errorf(obj.AtPath("metadata.name"), "the module file %s.tf.json would have a %d-byte name, more than the %d bytes the stage can write (a file name holds at most 255 bytes, and the atomic write uses a temporary name 14 bytes longer): shorten the request's name, namespace or kind", name[:40]+"...", n, maxFileBase)
 	}
 	return name, raw, nil
 }

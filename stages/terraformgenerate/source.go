@@ -72,7 +72,7 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	ver := strings.TrimSpace(cfg.ModuleVersion)
 	regVer := strings.TrimSpace(cfg.ModuleRegistryVersion)
 	if src == "" {
-		return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE (--module-source) is empty: set it to the module's address, e.g. terraform-aws-modules/ec2-instance/aws or git::https://github.com/org/repo.git")
+		return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "is empty: set it to the module's address, e.g. terraform-aws-modules/ec2-instance/aws or git::https://github.com/org/repo.git")
 	}
 	sub, err := cleanPath(cfg.ModulePath)
 	if err != nil {
@@ -85,7 +85,7 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 			if err != nil {
 				return moduleSource{}, terraformRefuses("MODULE_SOURCE", src, rerr)
 			}
-			return moduleSource{}, sdk.Misconfigured("MODULE_REGISTRY_VERSION is only valid for Terraform registry sources (namespace/name/provider); MODULE_SOURCE=%q is not one (Terraform refuses it with a version: %s: %s): for a git source set MODULE_VERSION (or put ?ref= in MODULE_SOURCE) instead",
+			return moduleSource{}, sdk.SettingErrorf("MODULE_REGISTRY_VERSION", "is only valid for Terraform registry sources (namespace/name/provider); MODULE_SOURCE=%q is not one (Terraform refuses it with a version: %s: %s): for a git source set MODULE_VERSION (or put ?ref= in MODULE_SOURCE) instead",
 				src, rerr.summary, oneLine(rerr.detail))
 		}
 	}
@@ -96,11 +96,11 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	if ver != "" {
 		switch {
 		case kind == kindRegistry:
-			errs = append(errs, sdk.Misconfigured("MODULE_VERSION is a git ref, and MODULE_SOURCE=%q is a registry address: set MODULE_REGISTRY_VERSION=%s instead", src, ver))
+			errs = append(errs, sdk.SettingErrorf("MODULE_VERSION", "is a git ref, and MODULE_SOURCE=%q is a registry address: set MODULE_REGISTRY_VERSION=%s instead", src, ver))
 		case kind == kindLocal:
-			errs = append(errs, sdk.Misconfigured("MODULE_VERSION=%q means nothing for the local path MODULE_SOURCE=%q: unset it", ver, src))
+			errs = append(errs, sdk.SettingErrorf("MODULE_VERSION", "%q means nothing for the local path MODULE_SOURCE=%q: unset it", ver, src))
 		case !isGit(kind, addr, src):
-			errs = append(errs, sdk.Misconfigured("MODULE_VERSION is a git ref, and MODULE_SOURCE=%q is not a git source: put the version in MODULE_SOURCE itself", src))
+			errs = append(errs, sdk.SettingErrorf("MODULE_VERSION", "is a git ref, and MODULE_SOURCE=%q is not a git source: put the version in MODULE_SOURCE itself", src))
 		}
 	}
 	if regVer != "" {
@@ -130,14 +130,14 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	base, oldSub, query := cutSubdir(src)
 	if sub != "" {
 		if oldSub != "" {
-			return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE=%q already names the subdirectory //%s: set MODULE_PATH=%q or put it in MODULE_SOURCE, not both", src, oldSub, sub)
+			return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "%q already names the subdirectory //%s: set MODULE_PATH=%q or put it in MODULE_SOURCE, not both", src, oldSub, sub)
 		}
 		oldSub = sub
 	}
 	if ver != "" {
 		q, err := url.ParseQuery(query)
 		if err != nil {
-			return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE=%q: query %q: %v", src, query, err)
+			return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "%q: query %q: %v", src, query, err)
 		}
 		switch old := q.Get("ref"); {
 		case old == "":
@@ -146,7 +146,7 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 			}
 			query += "ref=" + url.QueryEscape(ver)
 		case old != ver:
-			return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE=%q already pins ref=%s, and MODULE_VERSION=%s: set one of them", src, old, ver)
+			return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "%q already pins ref=%s, and MODULE_VERSION=%s: set one of them", src, old, ver)
 		}
 	}
 	out.Source = base
@@ -158,10 +158,10 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 	}
 	final, ferr := parseModuleAddr(out.Source, out.Version != "")
 	if ferr != nil {
-		return moduleSource{}, terraformRefuses("the module source built from MODULE_SOURCE, MODULE_PATH and MODULE_VERSION", out.Source, ferr)
+		return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "with MODULE_PATH and MODULE_VERSION it makes the source %q: Terraform refuses it: %s", out.Source, refusal(ferr))
 	}
 	if final.kind == addrRemote && !getters[strings.ToLower(final.getter)] {
-		return moduleSource{}, sdk.Misconfigured("MODULE_SOURCE=%q: Terraform has no getter %q (download not supported for scheme %q at terraform init): it installs modules with git, hg, s3, gcs, http, https and file", src, final.getter, final.getter)
+		return moduleSource{}, sdk.SettingErrorf("MODULE_SOURCE", "%q: Terraform has no getter %q (download not supported for scheme %q at terraform init): it installs modules with git, hg, s3, gcs, http, https and file", src, final.getter, final.getter)
 	}
 	return out, nil
 }
@@ -169,11 +169,16 @@ func resolveSource(cfg *Config) (moduleSource, error) {
 // terraformRefuses is the configuration error for a setting Terraform would refuse, with
 // Terraform's reason.
 func terraformRefuses(setting, value string, err error) error {
+	return sdk.SettingErrorf(setting, "%q: Terraform refuses it: %s", value, refusal(err))
+}
+
+// refusal is Terraform's reason for refusing a source: its summary and detail, on one line.
+func refusal(err error) string {
 	var ae *addrError
 	if errors.As(err, &ae) {
-		return sdk.Misconfigured("%s=%q: Terraform refuses it: %s: %s", setting, value, ae.summary, oneLine(ae.detail))
+		return ae.summary + ": " + oneLine(ae.detail)
 	}
-	return sdk.Misconfigured("%s=%q: Terraform refuses it: %v", setting, value, err)
+	return err.Error()
 }
 
 // isGit reports whether ?ref= selects a git ref for the source.
@@ -203,7 +208,7 @@ func cleanPath(p string) (string, error) {
 	p = strings.Trim(strings.TrimSpace(p), "/")
 	for _, seg := range strings.Split(p, "/") {
 		if seg == ".." {
-			return "", sdk.Misconfigured("MODULE_PATH=%q leaves the module source (..): give a subdirectory inside it", p)
+			return "", sdk.SettingErrorf("MODULE_PATH", "%q leaves the module source (..): give a subdirectory inside it", p)
 		}
 	}
 	return p, nil

@@ -75,15 +75,15 @@ func TestResolveSourceMisconfigured(t *testing.T) {
 		cfg    Config
 		want   string
 	}{
-		{"a registry version means nothing for git", Config{ModuleSource: "git::https://x/y.git", ModuleRegistryVersion: "1.0"}, "MODULE_REGISTRY_VERSION is only valid"},
-		{"a registry version means nothing for a local path", Config{ModuleSource: "./mod", ModuleRegistryVersion: "1.0"}, "MODULE_REGISTRY_VERSION is only valid"},
+		{"a registry version means nothing for git", Config{ModuleSource: "git::https://x/y.git", ModuleRegistryVersion: "1.0"}, "MODULE_REGISTRY_VERSION (--module-registry-version): is only valid"},
+		{"a registry version means nothing for a local path", Config{ModuleSource: "./mod", ModuleRegistryVersion: "1.0"}, "MODULE_REGISTRY_VERSION (--module-registry-version): is only valid"},
 		{"a git ref on a registry address points at MODULE_REGISTRY_VERSION", Config{ModuleSource: "hashicorp/consul/aws", ModuleVersion: "v1"}, "set MODULE_REGISTRY_VERSION=v1"},
 		{"a git ref on a local path", Config{ModuleSource: "../mod", ModuleVersion: "v1"}, "means nothing for the local path"},
 		{"a git ref on an s3 source", Config{ModuleSource: "s3::https://bucket/mod.zip", ModuleVersion: "v1"}, "is not a git source"},
 		{"a second ref", Config{ModuleSource: "git::https://x/y.git?ref=v1", ModuleVersion: "v2"}, "already pins ref=v1"},
 		{"a second subdirectory", Config{ModuleSource: "git::https://x/y.git//a", ModulePath: "b"}, "already names the subdirectory //a"},
 		{"a path leaving the module", Config{ModuleSource: "git::https://x/y.git", ModulePath: "a/../../b"}, "leaves the module source"},
-		{"an empty source", Config{ModuleSource: "  "}, "MODULE_SOURCE (--module-source) is empty"},
+		{"an empty source", Config{ModuleSource: "  "}, "MODULE_SOURCE (--module-source): is empty"},
 	}
 	for _, c := range cases {
 		_, err := resolveSource(&c.cfg)

@@ -8,14 +8,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stagekit/stagekit/sdk"
-	"github.com/stagekit/stagekit/sdk/fieldpath"
 )
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	src, outs, vars, err := settings(cfg)
-	if err != nil {
-		return err
-	}
+	src, outs, vars := cfg.source, cfg.outputs, cfg.variables
 	obj, err := k.Object()
 	if err != nil {
 		return err
@@ -26,14 +22,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		return err
 	}
 	if vars != nil {
-		lines := func(p fieldpath.Path) (int, bool) {
-			n, err := obj.LookupPath(p)
-			if err != nil || !n.Exists() {
-				return 0, false
-			}
-			return n.Line(), true
-		}
-		if args, err = vars.check(lines, args); err != nil {
+		if args, err = vars.check(obj, args); err != nil {
 			return err
 		}
 	}
@@ -46,7 +35,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		file, other, data = name+".tf", name+".tf.json", renderHCL(m)
 	}
 	if _, err := k.Output.Read(other); err == nil {
-		k.Warnf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
+		k.ReportWarningf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
 	}
 	if err := k.Output.Write(file, data); err != nil {
 		return err
@@ -54,18 +43,6 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	k.Changef(sdk.Location{File: "output/" + file}, "wrote module %q (source %s, %s, %s)", name, src.Source, count(len(args), "argument"), count(len(outs), "output"))
 	k.Summarize("generated module %q in %s", name, file)
 	return nil
-}
-
-// settings checks every setting and reports all the problems at once (exit 2).
-func settings(cfg *Config) (moduleSource, []string, variables, error) {
-	src, srcErr := resolveSource(cfg)
-	outs, outErr := outputNames(cfg.ModuleOutputNames)
-	var vars variables
-	var varErr error
-	if p := strings.TrimSpace(cfg.ModuleVariables); p != "" {
-		vars, varErr = loadVariables(p)
-	}
-	return src, outs, vars, errors.Join(srcErr, outErr, varErr)
 }
 
 // outputNames checks MODULE_OUTPUT_NAMES: identifiers, each once.
@@ -76,9 +53,9 @@ func outputNames(names []string) ([]string, error) {
 	for _, n := range names {
 		switch {
 		case !utf8.ValidString(n) || !hclsyntax.ValidIdentifier(n):
-			errs = append(errs, sdk.Misconfigured("MODULE_OUTPUT_NAMES: %q is not a Terraform output name (letters, digits, _ and -, not starting with a digit or -)", n))
+			errs = append(errs, sdk.SettingErrorf("MODULE_OUTPUT_NAMES", "%q is not a Terraform output name (letters, digits, _ and -, not starting with a digit or -)", n))
 		case seen[n]:
-			errs = append(errs, sdk.Misconfigured("MODULE_OUTPUT_NAMES: %q is listed twice", n))
+			errs = append(errs, sdk.SettingErrorf("MODULE_OUTPUT_NAMES", "%q is listed twice", n))
 		default:
 			seen[n] = true
 			out = append(out, n)

@@ -48,7 +48,7 @@ func loadVariables(path string) (variables, error) {
 	for _, name := range files {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %v", err))
+			errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%v", err))
 			continue
 		}
 		f, diags := parser.ParseHCL(src, name)
@@ -65,7 +65,7 @@ func loadVariables(path string) (variables, error) {
 				continue
 			}
 			if old, dup := vars[v.Name]; dup {
-				errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %s: variable %q is already declared at %s", v.Where, v.Name, old.Where))
+				errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%s: variable %q is already declared at %s", v.Where, v.Name, old.Where))
 				continue
 			}
 			vars[v.Name] = v
@@ -75,7 +75,7 @@ func loadVariables(path string) (variables, error) {
 		return nil, errors.Join(errs...)
 	}
 	if len(vars) == 0 {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s declares no variable blocks: point it at the module's variables.tf", path)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s declares no variable blocks: point it at the module's variables.tf", path)
 	}
 	return vars, nil
 }
@@ -103,18 +103,18 @@ func readVariable(block *hcl.Block) (variable, error) {
 func tfFiles(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: %v", path, errors.Unwrap(err))
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: %v", path, errors.Unwrap(err))
 	}
 	if !info.IsDir() {
 		// A named pipe would hang the read: only a regular file is opened.
 		if err := fsys.CheckType(path, info.Mode()); err != nil {
-			return nil, sdk.Misconfigured("MODULE_VARIABLES=%v", err)
+			return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%v", err)
 		}
 		return []string{path}, nil
 	}
 	ents, err := os.ReadDir(path)
 	if err != nil {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: %v", path, err)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: %v", path, err)
 	}
 	var out []string
 	for _, e := range ents {
@@ -129,7 +129,7 @@ func tfFiles(path string) ([]string, error) {
 	}
 	sort.Strings(out)
 	if len(out) == 0 {
-		return nil, sdk.Misconfigured("MODULE_VARIABLES=%s: the directory holds no .tf file", path)
+		return nil, sdk.SettingErrorf("MODULE_VARIABLES", "%s: the directory holds no .tf file", path)
 	}
 	return out, nil
 }
@@ -147,7 +147,7 @@ func diagErrors(diags hcl.Diagnostics) []error {
 		if d.Subject != nil {
 			msg = fmt.Sprintf("%s:%d: %s", d.Subject.Filename, d.Subject.Start.Line, msg)
 		}
-		errs = append(errs, sdk.Misconfigured("MODULE_VARIABLES: %s", msg))
+		errs = append(errs, sdk.SettingErrorf("MODULE_VARIABLES", "%s", msg))
 	}
 	return errs
 }
@@ -156,14 +156,14 @@ func diagErrors(diags hcl.Diagnostics) []error {
 // unknown argument (with the closest variable named), every required variable not set and
 // every value the declared type does not accept. Accepted values come back with their
 // primitives converted to the declared type ("3" -> 3 for a number).
-func (vars variables) check(spec fieldLines, args []argument) ([]argument, error) {
+func (vars variables) check(obj *sdk.Object, args []argument) ([]argument, error) {
 	var errs []error
 	set := map[string]bool{}
 	out := make([]argument, len(args))
 	for i, a := range args {
 		set[a.Name] = true
 		out[i] = a
-		at := sdk.Location{File: sdk.ObjectFile, Line: a.Node.Line(), Path: a.Node.Path().String()}
+		at := obj.AtPath(a.Node.Path().String())
 		v, ok := vars[a.Name]
 		if !ok {
 			errs = append(errs, sdk.Errorf(at, "the module has no variable %q%s", a.Name, vars.suggest(a.Name)))
@@ -177,7 +177,7 @@ func (vars variables) check(spec fieldLines, args []argument) ([]argument, error
 				p = p.Child(ctyPath(pe.Path)...)
 				msg = pe.Error()
 			}
-			errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: spec.line(p, at.Line), Path: p.String()},
+			errs = append(errs, sdk.Errorf(obj.AtPath(p.String()),
 				"%s (variable %q at %s is %s)", msg, v.Name, v.Where, typeString(v.Type)))
 			continue
 		}
@@ -192,22 +192,10 @@ func (vars variables) check(spec fieldLines, args []argument) ([]argument, error
 	sort.Strings(missing)
 	for _, name := range missing {
 		v := vars[name]
-		errs = append(errs, sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Path: "spec." + name},
+		errs = append(errs, sdk.Errorf(obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(name)}.String()),
 			"missing: the module requires variable %q (%s, %s), which has no default", name, typeString(v.Type), v.Where))
 	}
 	return out, errors.Join(errs...)
-}
-
-// fieldLines finds the input line of a field path.
-type fieldLines func(p fieldpath.Path) (int, bool)
-
-func (f fieldLines) line(p fieldpath.Path, fallback int) int {
-	if f != nil {
-		if l, ok := f(p); ok {
-			return l
-		}
-	}
-	return fallback
 }
 
 func (vars variables) suggest(name string) string {

@@ -32,6 +32,31 @@ type Config struct {
 	Mode               string   `env:"MODE" default:"default" enum:"default,require" help:"default: set the namespace where it is missing; require: change nothing, fail on every namespaced object without one"`
 	DropAnnotations    []string `env:"DROP_ANNOTATIONS" help:"annotation keys removed from every object, comma-separated"`
 	ClusterScopedKinds []string `env:"CLUSTER_SCOPED_KINDS" help:"custom kinds to leave without a namespace although no CRD in the output defines them: Kind or group/Kind, comma-separated"`
+
+	declared []groupKind // CLUSTER_SCOPED_KINDS, made by Check
+}
+
+type groupKind struct{ group, kind string }
+
+// Check checks the settings (exit 2 on a problem, every one reported).
+func (cfg *Config) Check(sdk.Env) error {
+	var problems []error
+	if cfg.Mode != "require" && (len(cfg.Namespace) > 63 || !dnsLabel.MatchString(cfg.Namespace)) {
+		problems = append(problems, sdk.SettingErrorf("NAMESPACE", "%q is not a namespace name (a DNS label: lower-case letters, digits and -, at most 63); a promise workflow has no request namespace, so set it there", cfg.Namespace))
+	}
+	cfg.declared = nil
+	for _, item := range cfg.ClusterScopedKinds {
+		g, kd, hasGroup := strings.Cut(item, "/")
+		if !hasGroup {
+			g, kd = "", item
+		}
+		if !kind.MatchString(kd) || (hasGroup && !group.MatchString(g)) {
+			problems = append(problems, sdk.SettingErrorf("CLUSTER_SCOPED_KINDS", "%q is not Kind or group/Kind (postgresql.cnpg.io/ClusterImageCatalog)", item))
+			continue
+		}
+		cfg.declared = append(cfg.declared, groupKind{g, kd})
+	}
+	return errors.Join(problems...)
 }
 
 // Stage is namespacer.
@@ -50,32 +75,11 @@ var (
 
 func run(k *sdk.Kratix, cfg *Config) error {
 	require := cfg.Mode == "require"
-	var problems []error
-	if !require && (len(cfg.Namespace) > 63 || !dnsLabel.MatchString(cfg.Namespace)) {
-		problems = append(problems, sdk.Misconfigured("NAMESPACE: %q is not a namespace name (a DNS label: lower-case letters, digits and -, at most 63); a promise workflow has no request namespace, so set it there", cfg.Namespace))
-	}
-	type gk struct{ group, kind string }
-	var declared []gk
-	for _, item := range cfg.ClusterScopedKinds {
-		g, kd, hasGroup := strings.Cut(item, "/")
-		if !hasGroup {
-			g, kd = "", item
-		}
-		if !kind.MatchString(kd) || (hasGroup && !group.MatchString(g)) {
-			problems = append(problems, sdk.Misconfigured("CLUSTER_SCOPED_KINDS: %q is not Kind or group/Kind (postgresql.cnpg.io/ClusterImageCatalog)", item))
-			continue
-		}
-		declared = append(declared, gk{g, kd})
-	}
-	if len(problems) > 0 {
-		return errors.Join(problems...)
-	}
-
 	scopes, err := k.Output.Scopes()
 	if err != nil {
 		return err
 	}
-	for _, d := range declared {
+	for _, d := range cfg.declared {
 		if err := scopes.Define(d.group, d.kind, sdk.ClusterScoped, sdk.Location{Path: "CLUSTER_SCOPED_KINDS"}); err != nil {
 			return err
 		}
@@ -155,7 +159,7 @@ func change(set int, namespace string, dropped int) string {
 func dropAnnotations(m *sdk.Manifest, keys []string) (int, error) {
 	n := 0
 	for _, key := range keys {
-		_, had, err := m.DeleteAnnotation(key)
+		had, err := m.DeleteAnnotation(key)
 		if err != nil {
 			return n, err
 		}

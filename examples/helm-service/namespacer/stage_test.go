@@ -185,10 +185,10 @@ func TestMisconfigured(t *testing.T) {
 		reason string
 	}{
 		{map[string]string{"KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure", "KRATIX_PROMISE_NAME": "postgres", "KRATIX_OBJECT_NAMESPACE": ""},
-			`NAMESPACE: "" is not a namespace name`, "a promise workflow has no request namespace to default to"},
-		{map[string]string{"NAMESPACE": "Team_A"}, `NAMESPACE: "Team_A" is not a namespace name`, "namespaces are DNS labels"},
+			`NAMESPACE (--namespace): "" is not a namespace name`, "a promise workflow has no request namespace to default to"},
+		{map[string]string{"NAMESPACE": "Team_A"}, `NAMESPACE (--namespace): "Team_A" is not a namespace name`, "namespaces are DNS labels"},
 		{map[string]string{"CLUSTER_SCOPED_KINDS": "v1/Node,postgresql.cnpg.io/clusterimagecatalog"},
-			`CLUSTER_SCOPED_KINDS: "v1/Node" is not Kind or group/Kind`, "a version is not a group, and kinds are CamelCase"},
+			`CLUSTER_SCOPED_KINDS (--cluster-scoped-kinds): "v1/Node" is not Kind or group/Kind`, "a version is not a group, and kinds are CamelCase"},
 	} {
 		res := stagetest.Run(t, namespacer.Stage, stagetest.Fixture{Object: request, Env: tc.env, Output: map[string]string{"x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"}})
 		if res.ExitCode != sdk.ExitMisconfigured || !strings.Contains(res.Logs, tc.want) {

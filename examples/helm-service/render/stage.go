@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stagekit/stagekit/sdk"
@@ -33,6 +34,14 @@ const releasePlaceholder = "RELEASE-NAME"
 // Config is what the Promise sets on the container.
 type Config struct {
 	Charts []string `env:"CHARTS" required:"true" enum:"cloudnative-pg,cluster" help:"the charts to render: cloudnative-pg (the operator and its CRDs), cluster (the request's database)"`
+}
+
+// Check refuses a chart the workflow cannot render (exit 2).
+func (cfg *Config) Check(env sdk.Env) error {
+	if slices.Contains(cfg.Charts, "cluster") && !env.IsResource() {
+		return sdk.SettingErrorf("CHARTS", "cluster renders one request's database: it needs a resource workflow, this is a %s workflow", env.Workflow())
+	}
+	return nil
 }
 
 // Stage is helm-render.
@@ -57,9 +66,6 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			}
 			written = append(written, "cloudnative-pg.yaml")
 		case "cluster":
-			if !k.Env.IsResource() {
-				return sdk.Misconfigured("CHARTS: cluster renders one request's database: it needs a resource workflow, this is a %s workflow", k.Env.Workflow())
-			}
 			name, err := renderCluster(k)
 			if err != nil {
 				return err

@@ -86,7 +86,7 @@ func TestMisconfigured(t *testing.T) {
 		reason string
 	}{
 		{map[string]string{"CHARTS": "cluster", "KRATIX_WORKFLOW_TYPE": "promise", "KRATIX_WORKFLOW_ACTION": "configure", "KRATIX_PROMISE_NAME": "postgres"},
-			"CHARTS: cluster renders one request's database: it needs a resource workflow, this is a promise configure workflow",
+			"CHARTS (--charts): cluster renders one request's database: it needs a resource workflow, this is a promise configure workflow",
 			"a promise workflow has no request to render a database for"},
 		{map[string]string{"CHARTS": "redis"}, "CHARTS", "only the charts baked in can be rendered"},
 		{map[string]string{}, "CHARTS", "nothing to render is a Promise mistake"},

@@ -9,6 +9,7 @@
 package mongodb
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -22,6 +23,21 @@ import (
 type Config struct {
 	Versions map[string]string `env:"VERSIONS" required:"true" help:"the exact MongoDB version of each major version offered: 4=4.4.23,5=5.0.14,6=6.0.10"`
 	Members  int               `env:"MEMBERS" default:"3" help:"replica set members of every database"`
+
+	versions map[int64]string // VERSIONS by major version, made by Check
+}
+
+// Check checks the settings (exit 2 on a problem, every one reported).
+func (cfg *Config) Check(sdk.Env) error {
+	var problems []error
+	var err error
+	if cfg.versions, err = parseVersions(cfg.Versions); err != nil {
+		problems = append(problems, err)
+	}
+	if cfg.Members < 1 {
+		problems = append(problems, sdk.SettingErrorf("MEMBERS", "%d: a replica set needs at least one member", cfg.Members))
+	}
+	return errors.Join(problems...)
 }
 
 // Stage is mongodb-configure.
@@ -33,13 +49,7 @@ var Stage = sdk.Stage[Config]{
 }
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	versions, err := parseVersions(cfg.Versions)
-	if err != nil {
-		return err
-	}
-	if cfg.Members < 1 {
-		return sdk.Misconfigured("MEMBERS: %d: a replica set needs at least one member", cfg.Members)
-	}
+	versions := cfg.versions
 	obj, err := k.Object()
 	if err != nil {
 		return err
@@ -50,8 +60,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	version, ok := versions[major]
 	if !ok {
-		field, _ := obj.Lookup("spec.majorVersion")
-		return sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: field.Line(), Path: "spec.majorVersion"},
+		return sdk.Errorf(obj.AtPath("spec.majorVersion"),
 			"MongoDB %d is not offered: VERSIONS maps %s", major, offered(versions))
 	}
 	name, namespace := obj.Name(), obj.Namespace()
@@ -131,7 +140,7 @@ func parseVersions(raw map[string]string) (map[int64]string, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, sdk.Misconfigured("VERSIONS: %s", strings.Join(problems, "; "))
+		return nil, sdk.SettingErrorf("VERSIONS", "%s", strings.Join(problems, "; "))
 	}
 	return out, nil
 }

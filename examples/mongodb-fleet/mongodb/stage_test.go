@@ -155,28 +155,32 @@ func undeclared(s map[string]any, value any, path string) []string {
 
 func TestProblemsAreNamed(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		versions string
-		object   string
-		exit     int
-		errors   []string
-		reason   string
+		name   string
+		env    map[string]string
+		object string
+		exit   int
+		errors []string
+		reason string
 	}{
-		{"major not offered", "5=5.0.14,6=6.0.10", request("old", "a", 4), sdk.ExitRuleBroken,
+		{"major not offered", map[string]string{"VERSIONS": "5=5.0.14,6=6.0.10"}, request("old", "a", 4), sdk.ExitRuleBroken,
 			[]string{"input/object.yaml:7: spec.majorVersion: MongoDB 4 is not offered: VERSIONS maps 5 → 5.0.14, 6 → 6.0.10"},
 			"a Promise that drops a major its API still offers must stop the request's pipeline, not write a guess"},
-		{"major not a number", v1, request("odd", "a", `"five"`), sdk.ExitRuleBroken,
+		{"major not a number", map[string]string{"VERSIONS": v1}, request("odd", "a", `"five"`), sdk.ExitRuleBroken,
 			[]string{"input/object.yaml:7: spec.majorVersion: want an integer, got a string"},
 			"the request is read as Kubernetes wrote it; a string is not a version"},
-		{"no major", v1, "apiVersion: databases.example.com/v1\nkind: MongoDB\nmetadata:\n  name: x\n  namespace: a\nspec: {}\n", sdk.ExitRuleBroken,
+		{"no major", map[string]string{"VERSIONS": v1}, "apiVersion: databases.example.com/v1\nkind: MongoDB\nmetadata:\n  name: x\n  namespace: a\nspec: {}\n", sdk.ExitRuleBroken,
 			[]string{"input/object.yaml:6: spec.majorVersion: not found"},
 			"the Promise's API requires it; a request without it is not one the API server admitted"},
-		{"versions malformed", "4=4.4,five=5.0.14,6=5.0.10", request("x", "a", 6), sdk.ExitMisconfigured,
-			[]string{`VERSIONS: 4="4.4" is not an exact version (such as 4.0.10); 6=5.0.10 maps MongoDB 6 to a 5.x version; "five" is not a major version (a number such as 6)`},
+		{"versions malformed", map[string]string{"VERSIONS": "4=4.4,five=5.0.14,6=5.0.10"}, request("x", "a", 6), sdk.ExitMisconfigured,
+			[]string{`VERSIONS (--versions): 4="4.4" is not an exact version (such as 4.0.10); 6=5.0.10 maps MongoDB 6 to a 5.x version; "five" is not a major version (a number such as 6)`},
 			"every bad entry of the setting, in one run"},
+		{"versions and members malformed", map[string]string{"VERSIONS": "4=4.4", "MEMBERS": "0"}, request("x", "a", 6), sdk.ExitMisconfigured,
+			[]string{`VERSIONS (--versions): 4="4.4" is not an exact version (such as 4.0.10)`,
+				"MEMBERS (--members): 0: a replica set needs at least one member"},
+			"every setting's problems, in one run, before the request is read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := stagetest.Run(t, mongodb.Stage, stagetest.Fixture{Object: tc.object, Env: map[string]string{"VERSIONS": tc.versions}})
+			res := stagetest.Run(t, mongodb.Stage, stagetest.Fixture{Object: tc.object, Env: tc.env})
 			if res.ExitCode != tc.exit {
 				t.Errorf("exit %d, want %d (%s):\n%s", res.ExitCode, tc.exit, tc.reason, res.Logs)
 			}

@@ -24,6 +24,30 @@ type Config struct {
 	IngressNamespace string   `env:"INGRESS_NAMESPACE" default:"ingress-nginx" help:"namespace of the ingress controller, whose pods may reach every app"`
 	PolicyName       string   `env:"POLICY_NAME" default:"default-ingress" help:"name of the NetworkPolicy written to each namespace"`
 	ComponentDirs    []string `env:"COMPONENT_DIRS" help:"top-level output directories of sub-requests, not deployed to the namespaces: comma-separated"`
+
+	skip map[string]bool // COMPONENT_DIRS as the work-writer reads them ("platform/" is platform), made by Check
+}
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// Check checks the settings (exit 2 on a problem, every one reported).
+func (cfg *Config) Check(sdk.Env) error {
+	var problems []error
+	for _, v := range []struct{ name, value string }{{"INGRESS_NAMESPACE", cfg.IngressNamespace}, {"POLICY_NAME", cfg.PolicyName}} {
+		if len(v.value) > 63 || !dnsLabel.MatchString(v.value) {
+			problems = append(problems, sdk.SettingErrorf(v.name, "%q is not a DNS label (lower-case letters, digits and -, at most 63)", v.value))
+		}
+	}
+	cfg.skip = map[string]bool{}
+	for _, d := range cfg.ComponentDirs {
+		dir, err := sdk.ComponentDirectory(d)
+		if err != nil {
+			problems = append(problems, sdk.SettingErrorf("COMPONENT_DIRS", "%v", err))
+			continue
+		}
+		cfg.skip[dir] = true
+	}
+	return errors.Join(problems...)
 }
 
 // Stage is default-network-policy.
@@ -34,22 +58,8 @@ var Stage = sdk.Stage[Config]{
 	Run:     run,
 }
 
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-
 func run(k *sdk.Kratix, cfg *Config) error {
-	var problems []error
-	for _, v := range []struct{ name, value string }{{"INGRESS_NAMESPACE", cfg.IngressNamespace}, {"POLICY_NAME", cfg.PolicyName}} {
-		if len(v.value) > 63 || !dnsLabel.MatchString(v.value) {
-			problems = append(problems, sdk.Misconfigured("%s: %q is not a DNS label (lower-case letters, digits and -, at most 63)", v.name, v.value))
-		}
-	}
-	if len(problems) > 0 {
-		return errors.Join(problems...)
-	}
-	skip := map[string]bool{}
-	for _, d := range cfg.ComponentDirs {
-		skip[d] = true
-	}
+	skip := cfg.skip
 
 	namespaces := map[string]bool{}
 	existing := map[string]bool{}

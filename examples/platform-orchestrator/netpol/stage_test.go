@@ -77,8 +77,49 @@ func TestAPolicyAnotherStageWroteIsKept(t *testing.T) {
 }
 
 func TestMisconfigured(t *testing.T) {
-	res := stagetest.Run(t, netpol.Stage, stagetest.Fixture{Object: object, Env: map[string]string{"INGRESS_NAMESPACE": "Ingress_Nginx"}})
-	if res.ExitCode != sdk.ExitMisconfigured || !strings.Contains(res.Logs, `INGRESS_NAMESPACE: "Ingress_Nginx" is not a DNS label`) {
-		t.Errorf("exit %d, want 2 naming INGRESS_NAMESPACE:\n%s", res.ExitCode, res.Logs)
+	cases := []struct {
+		reason string
+		env    map[string]string
+		want   []string // the error lines
+	}{
+		{"a namespace that is no DNS label", map[string]string{"INGRESS_NAMESPACE": "Ingress_Nginx"},
+			[]string{`INGRESS_NAMESPACE (--ingress-namespace): "Ingress_Nginx" is not a DNS label (lower-case letters, digits and -, at most 63)`}},
+		{"every problem at once, a component directory that is a path included",
+			map[string]string{"POLICY_NAME": "-x", "COMPONENT_DIRS": "platform/db,."},
+			[]string{
+				`POLICY_NAME (--policy-name): "-x" is not a DNS label (lower-case letters, digits and -, at most 63)`,
+				`COMPONENT_DIRS (--component-dirs): "platform/db" must be one top-level directory of /kratix/output (like platform), not a path`,
+				`COMPONENT_DIRS (--component-dirs): "." names no directory (it is the default group): give one top-level directory of /kratix/output, like platform`,
+			}},
+	}
+	for _, tc := range cases {
+		res := stagetest.Run(t, netpol.Stage, stagetest.Fixture{Object: object, Env: tc.env})
+		if res.ExitCode != sdk.ExitMisconfigured {
+			t.Errorf("%s: exit %d, want 2:\n%s", tc.reason, res.ExitCode, res.Logs)
+		}
+		if diff := cmp.Diff(tc.want, res.Errors()); diff != "" {
+			t.Errorf("%s: errors -want +got:\n%s", tc.reason, diff)
+		}
+	}
+}
+
+// TestComponentDirsAsTheWorkWriterReadsThem: a component directory spelled any way the
+// work-writer accepts for a selector is the same directory.
+func TestComponentDirsAsTheWorkWriterReadsThem(t *testing.T) {
+	output := map[string]string{
+		"app.yaml":           "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: payments\n",
+		"platform/subs.yaml": "apiVersion: databases.example.com/v1\nkind: Postgres\nmetadata:\n  name: db\n  namespace: platform-requests\n",
+	}
+	for _, spelled := range []string{"platform", "platform/", "./platform", "platform//", "platform/.", "x/../platform"} {
+		res := stagetest.Run(t, netpol.Stage, stagetest.Fixture{Object: object, Output: output, Env: map[string]string{"COMPONENT_DIRS": spelled}})
+		if res.ExitCode != 0 {
+			t.Fatalf("COMPONENT_DIRS=%s: exit %d:\n%s", spelled, res.ExitCode, res.Logs)
+		}
+		if res.HasOutput("network-policy_platform-requests.yaml") {
+			t.Errorf("COMPONENT_DIRS=%s: the sub-requests' namespace got a policy: %s was not read as platform", spelled, spelled)
+		}
+		if !res.HasOutput("network-policy_payments.yaml") {
+			t.Errorf("COMPONENT_DIRS=%s: the app's namespace got no policy", spelled)
+		}
 	}
 }

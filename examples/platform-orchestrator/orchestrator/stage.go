@@ -13,6 +13,7 @@
 package orchestrator
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,26 @@ type Config struct {
 	ComponentDir  string `env:"COMPONENT_DIR" default:"platform" help:"top-level output directory of the sub-requests, sent to the platform cluster"`
 	PlatformLabel string `env:"PLATFORM_DESTINATION" default:"environment=platform" help:"label=value of the destination that runs the sub-requests"`
 	SecretStore   string `env:"SECRET_STORE" default:"platform-vault" help:"the ClusterSecretStore the apps' ExternalSecrets read from"`
+
+	// What Check makes of the settings, for Run.
+	componentDir                 string // COMPONENT_DIR as the work-writer reads it: "platform/" is platform
+	platformLabel, platformValue string
+}
+
+// Check checks the settings (exit 2 on a problem, every one reported).
+func (cfg *Config) Check(sdk.Env) error {
+	var problems []error
+	var ok bool
+	cfg.platformLabel, cfg.platformValue, ok = strings.Cut(cfg.PlatformLabel, "=")
+	if !ok || cfg.platformLabel == "" || cfg.platformValue == "" {
+		problems = append(problems, sdk.SettingErrorf("PLATFORM_DESTINATION", "%q is not label=value", cfg.PlatformLabel))
+	}
+	dir, err := sdk.ComponentDirectory(cfg.ComponentDir)
+	if err != nil {
+		problems = append(problems, sdk.SettingErrorf("COMPONENT_DIR", "%v", err))
+	}
+	cfg.componentDir = dir
+	return errors.Join(problems...)
 }
 
 // Stage is platform-orchestrator.
@@ -55,13 +76,7 @@ var sizes = map[string]struct {
 }
 
 func run(k *sdk.Kratix, cfg *Config) error {
-	label, value, ok := strings.Cut(cfg.PlatformLabel, "=")
-	if !ok || label == "" || value == "" {
-		return sdk.Misconfigured("PLATFORM_DESTINATION: %q is not label=value", cfg.PlatformLabel)
-	}
-	if cfg.ComponentDir == "" || strings.ContainsAny(cfg.ComponentDir, `/\`) || cfg.ComponentDir == "." || cfg.ComponentDir == ".." {
-		return sdk.Misconfigured("COMPONENT_DIR: %q is not a single directory name", cfg.ComponentDir)
-	}
+	componentDir, label, value := cfg.componentDir, cfg.platformLabel, cfg.platformValue
 	obj, err := k.Object()
 	if err != nil {
 		return err
@@ -72,8 +87,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	size, ok := sizes[spec.Environment]
 	if !ok {
-		field, _ := obj.Lookup("spec.environment")
-		return sdk.Errorf(sdk.Location{File: sdk.ObjectFile, Line: field.Line(), Path: "spec.environment"}, "%q is not an environment: dev or prod", spec.Environment)
+		return sdk.Errorf(obj.AtPath("spec.environment"), "%q is not an environment: dev or prod", spec.Environment)
 	}
 	name, ns := obj.Name(), obj.Namespace()
 	meta := func(n string) map[string]any { return map[string]any{"name": n, "namespace": ns} }
@@ -90,7 +104,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			"spec": map[string]any{"replicas": size.instances}})
 		kinds = append(kinds, "Redis")
 	}
-	subFile := fmt.Sprintf("%s/%s_%s.yaml", cfg.ComponentDir, ns, name)
+	subFile := fmt.Sprintf("%s/%s_%s.yaml", componentDir, ns, name)
 	if err := k.Output.WriteObject(subFile, sub...); err != nil {
 		return err
 	}
@@ -106,7 +120,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 
 	k.Infof(sdk.Location{File: "output/" + subFile}, "%d sub-requests for the platform: %s", len(sub), strings.Join(kinds, ", "))
-	if err := k.Selectors.Add(sdk.Selector{Directory: cfg.ComponentDir, MatchLabels: map[string]string{label: value}}); err != nil {
+	if err := k.Selectors.Add(sdk.Selector{Directory: componentDir, MatchLabels: map[string]string{label: value}}); err != nil {
 		return err
 	}
 	if err := k.Selectors.Add(sdk.Selector{MatchLabels: map[string]string{"environment": spec.Environment}}); err != nil {
@@ -115,7 +129,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if err := k.Status.SetMessage(fmt.Sprintf("team platform %s/%s (%s): %s", ns, name, spec.Environment, strings.Join(kinds, ", "))); err != nil {
 		return err
 	}
-	k.Summarize("%d sub-requests in %s/, %d objects for the team's cluster", len(sub), cfg.ComponentDir, len(app))
+	k.Summarize("%d sub-requests in %s/, %d objects for the team's cluster", len(sub), componentDir, len(app))
 	return nil
 }
 

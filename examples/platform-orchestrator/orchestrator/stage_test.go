@@ -116,6 +116,45 @@ func TestBadEnvironmentIsNamed(t *testing.T) {
 	}
 }
 
+func TestSettings(t *testing.T) {
+	cases := []struct {
+		reason string
+		env    map[string]string
+		code   int
+		errors []string
+		subs   string // the sub-requests' file, when the run succeeds
+	}{
+		{"COMPONENT_DIR is read as the work-writer reads a selector's directory: platform/ is platform",
+			map[string]string{"COMPONENT_DIR": "./platform/"}, sdk.ExitOK, nil, "platform/payments_payments.yaml"},
+		{"every problem at once: a path is no component directory, and a destination needs label=value",
+			map[string]string{"COMPONENT_DIR": "platform/db", "PLATFORM_DESTINATION": "platform"}, sdk.ExitMisconfigured, []string{
+				`PLATFORM_DESTINATION (--platform-destination): "platform" is not label=value`,
+				`COMPONENT_DIR (--component-dir): "platform/db" must be one top-level directory of /kratix/output (like platform), not a path`,
+			}, ""},
+		{"all of the output is no component directory", map[string]string{"COMPONENT_DIR": "/"}, sdk.ExitMisconfigured, []string{
+			`COMPONENT_DIR (--component-dir): "/" names all of /kratix/output: give one top-level directory of it, like platform`,
+		}, ""},
+	}
+	for _, tc := range cases {
+		res := stagetest.Run(t, orchestrator.Stage, stagetest.Fixture{Object: payments, Env: tc.env})
+		if res.ExitCode != tc.code {
+			t.Errorf("%s: exit %d, want %d:\n%s", tc.reason, res.ExitCode, tc.code, res.Logs)
+		}
+		if diff := cmp.Diff(tc.errors, res.Errors()); diff != "" {
+			t.Errorf("%s: errors -want +got:\n%s", tc.reason, diff)
+		}
+		if tc.subs == "" {
+			continue
+		}
+		if !res.HasOutput(tc.subs) {
+			t.Errorf("%s: no %s; output: %v", tc.reason, tc.subs, res.Files("output"))
+		}
+		if got := res.Selectors(); len(got) == 0 || got[0].Directory != "platform" {
+			t.Errorf("%s: selectors %v, want the first for directory platform", tc.reason, got)
+		}
+	}
+}
+
 // The Postgres sub-request is a request of the helm-service example's Promise: its API admits it.
 func TestTheDatabaseSubRequestIsValidForItsPromise(t *testing.T) {
 	s := loadSchema(t, "../../helm-service/promise-v2.yaml")

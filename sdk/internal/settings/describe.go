@@ -60,7 +60,7 @@ func describeField(f reflect.StructField) (s Setting, ok bool) {
 		EmptyAllowed: f.Tag.Get("empty") == emptyAllowed,
 	}
 	if s.Flag == "" {
-		s.Flag = flagName(env)
+		s.Flag = FlagName(env)
 	}
 	if e := f.Tag.Get("enum"); e != "" {
 		s.Enum = splitList(e)
@@ -72,8 +72,9 @@ func describeField(f reflect.StructField) (s Setting, ok bool) {
 // emptyAllowed is the one value of the empty tag.
 const emptyAllowed = "allowed"
 
-// flagName derives a flag from an env name: MIN_REPLICAS is min-replicas.
-func flagName(env string) string {
+// FlagName is the flag of a setting whose tags name none: the env name in lower case with - for
+// _ (MIN_REPLICAS is min-replicas).
+func FlagName(env string) string {
 	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
 }
 
