@@ -1,6 +1,6 @@
 # stagekit — build, test and run the five Kratix pipeline stages.
 GO ?= go
-VERSION ?= v0.1.0
+VERSION ?= v0.2.0
 REGISTRY ?= ghcr.io/stagekit
 CONTAINER_TOOL ?= docker
 BASE_IMAGE ?= gcr.io/distroless/static-debian12:nonroot

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tool=${CONTAINER_TOOL:-docker}
 registry=${REGISTRY:-ghcr.io/stagekit}
-version=${VERSION:-v0.1.0}
+version=${VERSION:-v0.2.0}
 base=${BASE_IMAGE:-gcr.io/distroless/static-debian12:nonroot}
 platforms=${PLATFORMS:-linux/amd64 linux/arm64}
 stages=${STAGES:-enforce-tags replica-migration terraform-generate secret-forbidder label-injector}
