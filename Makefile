@@ -16,7 +16,7 @@ pkg_terraform-generate := terraformgenerate
 pkg_secret-forbidder := secretforbidder
 pkg_label-injector := labelinjector
 
-.PHONY: all build test vet lint fmt bench fuzz demo images push clean
+.PHONY: all build test vet staticcheck lint fmt bench fuzz demo images push clean
 
 all: build
 
@@ -31,8 +31,9 @@ build:
 	@CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/custom-stage ./examples/custom-stage
 	@CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/stagekit ./cmd/stagekit
 
-# The test command of the README: formatting, vet, every test (fuzz seed corpora included).
-test: vet
+# The test command of the README: formatting, vet, staticcheck, every test (fuzz seed corpora
+# included).
+test: vet staticcheck
 	$(GO) test -count=1 ./...
 
 vet:
@@ -40,7 +41,16 @@ vet:
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-lint: vet
+# staticcheck, pinned; installed from the Go module proxy into .cache/bin on first use.
+STATICCHECK_VERSION := 0.8.2
+STATICCHECK := .cache/bin/staticcheck
+staticcheck:
+	@case "$$($(STATICCHECK) -version 2>/dev/null)" in *"($(STATICCHECK_VERSION))"*) ;; *) \
+		echo "installing staticcheck v$(STATICCHECK_VERSION) into .cache/bin"; \
+		GOBIN="$(CURDIR)/.cache/bin" $(GO) install honnef.co/go/tools/cmd/staticcheck@v$(STATICCHECK_VERSION) || exit 1;; esac
+	$(STATICCHECK) ./...
+
+lint: vet staticcheck
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
