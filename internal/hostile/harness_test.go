@@ -23,11 +23,13 @@ import (
 	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
-// deadline is how long one run may take before the case counts as a hang. The 100 MB cases get
-// longer (bigDeadline): parsing that much YAML takes seconds on a shared core.
+// deadline is how long one run may take before the case counts as a hang. It detects a stage
+// that never returns (a FIFO read, a loop), not a slow one: speed is make bench's job. So it is
+// generous enough for a machine whose cores are shared with other builds: a 100 MB case
+// (bigDeadline) took over 40 s on two cores under a load average of 14.
 const (
-	deadline    = 10 * time.Second
-	bigDeadline = 40 * time.Second
+	deadline    = 1 * time.Minute
+	bigDeadline = 5 * time.Minute
 )
 
 // hcase is one stage run on one hostile input.
@@ -63,9 +65,6 @@ type hcase struct {
 	// onDisk runs the stage on the pod written to a directory (DiskFS), named pipes and sockets
 	// made for real, instead of in memory; the checks then see the directory read back.
 	onDisk bool
-	// skip is set when the case is known to crash or hang in sdk/yamldoc (which is being
-	// rewritten and may not be edited here): "yamldoc: <issue>".
-	skip string
 }
 
 // runners are the five stages by their binary names.
@@ -80,9 +79,6 @@ func runCases(t *testing.T, cases []hcase) {
 	for _, tc := range cases {
 		t.Run(tc.stage+"/"+tc.input, func(t *testing.T) {
 			t.Logf("reason: %s", tc.reason)
-			if tc.skip != "" {
-				t.Skip(tc.skip)
-			}
 			runCase(t, tc)
 		})
 	}
