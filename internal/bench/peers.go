@@ -200,21 +200,9 @@ func (s *suite) peers() error {
 			results[4].verdict = labelVerdict{Objects: n, Lost: topLevel(before) - n}
 			return nil
 		},
-	}, {
-		label: "cp -r",
-		prepare: func(run string) ([]Step, error) {
-			k, err := cp(run)
-			return []Step{{Name: "cp -r", Argv: []string{s.cfg.Tools.Cp, "-r", filepath.Join(k, "output"), filepath.Join(run, "copy")},
-				Env: []string{"PATH=" + os.Getenv("PATH")}}}, err
-		},
-		check: func(run string) error {
-			files, err := manifestFiles(filepath.Join(run, "copy"))
-			if err == nil && len(files) != s.rep.Tree.Files {
-				err = fmt.Errorf("copied %d files, want %d", len(files), s.rep.Tree.Files)
-			}
-			return err
-		},
-	}}
+	},
+		s.copyFloor(cp),
+	}
 	failed := make([]string, len(subs))
 	for i := range subs {
 		subs[i].failed = &failed[i]

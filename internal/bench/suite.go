@@ -257,6 +257,26 @@ func (s *suite) copyTree(src string) func(run string) (string, error) {
 	}
 }
 
+// copyFloor is the floor of the tables over the tree: copying its output with cp -r, on the
+// same fresh copy the subject beside it works on.
+func (s *suite) copyFloor(cp func(run string) (string, error)) subject {
+	return subject{
+		label: "cp -r",
+		prepare: func(run string) ([]Step, error) {
+			k, err := cp(run)
+			return []Step{{Name: "cp -r", Argv: []string{s.cfg.Tools.Cp, "-r", filepath.Join(k, "output"), filepath.Join(run, "copy")},
+				Env: []string{"PATH=" + os.Getenv("PATH")}}}, err
+		},
+		check: func(run string) error {
+			files, err := manifestFiles(filepath.Join(run, "copy"))
+			if err == nil && len(files) != s.rep.Tree.Files {
+				err = fmt.Errorf("copied %d files, want %d", len(files), s.rep.Tree.Files)
+			}
+			return err
+		},
+	}
+}
+
 func (s *suite) stage(name string, env []string) Step {
 	return Step{Name: name, Argv: []string{s.cfg.Tools.Bin[name]}, Env: env}
 }
@@ -395,21 +415,9 @@ func (s *suite) secretForbidder() error {
 				Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}}}, err
 		},
 		check: func(run string) error { return fileContains(filepath.Join(run, "log", "0.out"), "kind: Secret") },
-	}, {
-		label: "cp -r",
-		prepare: func(run string) ([]Step, error) {
-			k, err := cp(run)
-			return []Step{{Name: "cp -r", Argv: []string{s.cfg.Tools.Cp, "-r", filepath.Join(k, "output"), filepath.Join(run, "copy")},
-				Env: []string{"PATH=" + os.Getenv("PATH")}}}, err
-		},
-		check: func(run string) error {
-			files, err := manifestFiles(filepath.Join(run, "copy"))
-			if err == nil && len(files) != s.rep.Tree.Files {
-				err = fmt.Errorf("copied %d files, want %d", len(files), s.rep.Tree.Files)
-			}
-			return err
-		},
-	}}
+	},
+		s.copyFloor(cp),
+	}
 	sm, err := s.runGroup(section, s.cfg.Runs, subs)
 	if err != nil {
 		return err
