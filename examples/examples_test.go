@@ -115,7 +115,10 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 	imageRe := regexp.MustCompile(`image:\s*(\S+)`)
 	used := 0
 	for _, p := range promises(t) {
-		data, _ := os.ReadFile(p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := version
 		if contains(stories, filepath.Dir(p)) {
 			want = release
@@ -175,36 +178,55 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// requests are the documents of an example's request*.yaml files.
+func requests(t *testing.T, dir string) []*yamldoc.Doc {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "request*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*yamldoc.Doc
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := yamldoc.Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Docs() {
+			if !d.Empty() {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
 // Example requests must be valid for their Promise's API.
 func TestRequestsValidateAgainstTheirPromise(t *testing.T) {
 	checked := 0
 	for _, p := range promises(t) {
 		dir := filepath.Dir(p)
-		promise, _ := os.ReadFile(p)
+		promise, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
 		s, err := schema.Load(promise, "")
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		reqs, _ := filepath.Glob(filepath.Join(dir, "request*.yaml"))
-		for _, r := range reqs {
-			data, _ := os.ReadFile(r)
-			f, err := yamldoc.Parse(r, data)
+		for _, d := range requests(t, dir) {
+			r := d.File().Name()
+			spec, err := d.Root().Get("spec")
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s:%d: %v", r, d.Line(), err)
 			}
-			for _, d := range f.Docs() {
-				if d.Empty() {
-					continue
-				}
-				spec, err := d.Root().Get("spec")
-				if err != nil {
-					t.Fatalf("%s:%d: %v", r, d.Line(), err)
-				}
-				for _, v := range s.ValidateSpec(spec) {
-					t.Errorf("%s:%d: %s", r, d.Line(), v)
-				}
-				checked++
+			for _, v := range s.ValidateSpec(spec) {
+				t.Errorf("%s:%d: %s", r, d.Line(), v)
 			}
+			checked++
 		}
 	}
 	if checked < 4 {
@@ -311,22 +333,11 @@ func TestRequestsAreOfTheirPromisesKind(t *testing.T) {
 				served[group+"/"+fmt.Sprint(m["name"])] = true
 			}
 		}
-		reqs, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "request*.yaml"))
-		for _, r := range reqs {
-			data, _ := os.ReadFile(r)
-			f, err := yamldoc.Parse(r, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range f.Docs() {
-				if d.Empty() {
-					continue
-				}
-				av, _ := d.Root().GetString("apiVersion")
-				k, _ := d.Root().GetString("kind")
-				if !served[av] || k != kind {
-					t.Errorf("%s:%d: %s %s is not the API of %s (%s, served %v)", r, d.Line(), av, k, p, kind, served)
-				}
+		for _, d := range requests(t, filepath.Dir(p)) {
+			av, _ := d.Root().GetString("apiVersion")
+			k, _ := d.Root().GetString("kind")
+			if !served[av] || k != kind {
+				t.Errorf("%s:%d: %s %s is not the API of %s (%s, served %v)", d.File().Name(), d.Line(), av, k, p, kind, served)
 			}
 		}
 	}
