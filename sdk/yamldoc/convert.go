@@ -22,8 +22,7 @@ func fromGo(v any) (*node, error) {
 		if x.n == nil {
 			return nil, fmt.Errorf("cannot set a value that does not exist")
 		}
-		budget := aliasBudget
-		return copyNode(x.n, &budget)
+		return copyNode(x.n), nil
 	case *Node:
 		return fromGo(*x)
 	case string:
@@ -187,42 +186,23 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 	}
 }
 
-// copyNode deep-copies a value as synthetic nodes, expanding aliases within a budget.
-func copyNode(n *node, budget *int) (*node, error) {
-	*budget--
-	if *budget < 0 {
-		return nil, fmt.Errorf("value expands to too many nodes (YAML alias bomb?)")
-	}
+// copyNode deep-copies a value as synthetic nodes, expanding aliases (bounded: see v2Sim).
+func copyNode(n *node) *node {
 	n = n.resolved()
 	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
 	if len(n.children) > 0 {
 		c.children = make([]*node, len(n.children))
 		for i, ch := range n.children {
-			cc, err := copyNode(ch, budget)
-			if err != nil {
-				return nil, err
-			}
-			c.children[i] = cc
+			c.children[i] = copyNode(ch)
 		}
 	}
-	return c, nil
+	return c
 }
 
 // equalNodes compares two values as Kubernetes reads them: same kinds, maps with the same keys
 // (merged keys included, in any order), equal scalars (numbers by exact value, so 2 and 2.0
-// are equal as they are in JSON; yes and true are the same boolean). A comparison that would
-// visit more than aliasBudget nodes reports false.
+// are equal as they are in JSON; yes and true are the same boolean).
 func equalNodes(a, b *node) bool {
-	c := nodeCmp{budget: aliasBudget}
-	return c.eq(a, b)
-}
-
-type nodeCmp struct{ budget int }
-
-func (c *nodeCmp) eq(a, b *node) bool {
-	if c.budget--; c.budget < 0 {
-		return false
-	}
 	a, b = a.resolved(), b.resolved()
 	if a == nil || b == nil {
 		return a == b
@@ -241,7 +221,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 			return false
 		}
 		for i := range a.children {
-			if !c.eq(a.children[i], b.children[i]) {
+			if !equalNodes(a.children[i], b.children[i]) {
 				return false
 			}
 		}
@@ -258,7 +238,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 		}
 		if inOrder {
 			for i := 1; i < len(a.children); i += 2 {
-				if !c.eq(a.children[i], b.children[i]) {
+				if !equalNodes(a.children[i], b.children[i]) {
 					return false
 				}
 			}
@@ -276,7 +256,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 	}
 	for _, e := range ea {
 		bv, ok := byKey[e.key]
-		if !ok || !c.eq(e.v, bv) {
+		if !ok || !equalNodes(e.v, bv) {
 			return false
 		}
 	}
@@ -301,8 +281,7 @@ func equalScalars(a, b *node) bool {
 // writeJSON writes the value as JSON, as Kubernetes reads it: merge keys resolved, keys as
 // strings, numbers exactly as written in JSON (and as goyaml.v2 reads them in YAML).
 func (v Node) writeJSON(buf *bytes.Buffer) error {
-	budget := aliasBudget
-	if err := v.writeJSONNode(buf, v.n, &budget); err != nil {
+	if err := v.writeJSONNode(buf, v.n); err != nil {
 		line := v.Line()
 		var re *readErr
 		if errors.As(err, &re) && re.n.line > 0 {
@@ -313,11 +292,7 @@ func (v Node) writeJSON(buf *bytes.Buffer) error {
 	return nil
 }
 
-func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
-	*budget--
-	if *budget < 0 {
-		return &readErr{n, "value expands to too many nodes (YAML alias bomb?)"}
-	}
+func (v Node) writeJSONNode(buf *bytes.Buffer, n *node) error {
 	n = n.resolved()
 	if n == nil {
 		buf.WriteString("null")
@@ -336,7 +311,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 			}
 			writeJSONString(buf, e.key)
 			buf.WriteByte(':')
-			if err := v.writeJSONNode(buf, e.v, budget); err != nil {
+			if err := v.writeJSONNode(buf, e.v); err != nil {
 				return err
 			}
 		}
@@ -347,7 +322,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := v.writeJSONNode(buf, c, budget); err != nil {
+			if err := v.writeJSONNode(buf, c); err != nil {
 				return err
 			}
 		}

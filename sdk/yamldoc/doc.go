@@ -12,8 +12,10 @@
 // *SyntaxError naming the file and line; it is never read differently, and no part of a file
 // is skipped. Errors never quote the document's values (they may be a Secret's): they name
 // lines, field paths and types, the type in the words of TypeName ("want an integer, got a
-// string"), which a stage's own messages use too. FuzzReadsAsKubernetes holds the reading to the
-// decoder's.
+// string"), which a stage's own messages use too. Aliases are limited as goyaml.v2 limits
+// them: a document is refused as an alias bomb when, and only when, too much of what it decodes
+// comes through aliases ("excessive aliasing"); its size alone is never a reason.
+// FuzzReadsAsKubernetes holds the reading to the decoder's.
 //
 // # Optional fields and null
 //

@@ -427,16 +427,11 @@ func Decode[T any](v Node, path string) (T, error) {
 	return out, err
 }
 
-// aliasBudget bounds how many nodes reading one value may visit, so a "billion laughs" alias
-// bomb fails fast instead of exhausting memory.
-const aliasBudget = 1 << 20
-
 // Value converts the node to Go values as Kubernetes reads it: map[string]any, []any,
 // string, int64 (or *big.Int beyond), float64, bool and nil. Aliases and merge keys are
-// resolved, within a budget.
+// resolved.
 func (v Node) Value() (any, error) {
-	r := reading{budget: aliasBudget}
-	x, err := r.value(v.n)
+	x, err := goValue(v.n)
 	if err != nil {
 		line := v.Line()
 		var re *readErr

@@ -28,7 +28,7 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 	var y yaml.Node
 	err := dec.Decode(&y)
 	if err == io.EOF {
-		return nil, crossCheck(src, firstLine, nil)
+		return nil, crossCheck(src, firstLine, nil, nil)
 	}
 	if err != nil {
 		return nil, slowError(src, firstLine, err)
@@ -46,7 +46,7 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 		return nil, &SyntaxError{Line: line, Msg: "content after the end of the document (after a \"...\" line, or a \"---\" not at the start of a line): Kubernetes ignores it; start a new document with a \"---\" line instead"}
 	}
 	if y.Kind == 0 || len(y.Content) == 0 {
-		return nil, crossCheck(src, firstLine, nil)
+		return nil, crossCheck(src, firstLine, nil, nil)
 	}
 	c := converter{off: firstLine - 1, anchors: map[*yaml.Node]*node{}}
 	root, err := c.convert(y.Content[0])
@@ -57,10 +57,11 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 	if root.kind == ScalarKind && root.tag == tagNull && root.value == "" && root.anchor() == "" {
 		root = nil
 	}
-	if err := checkReading(root, c.aliases); err != nil {
+	v, err := checkReading(root, c.aliases)
+	if err != nil {
 		return nil, err
 	}
-	return root, crossCheck(src, firstLine, root)
+	return root, crossCheck(src, firstLine, root, v)
 }
 
 // documentEndLine is the 1-based line of the first "..." line of src, or 0.
@@ -82,23 +83,23 @@ func documentEndLine(src []byte) int {
 }
 
 // checkReading reads the whole document as Kubernetes would, so that a document it cannot
-// read is refused at parse time with the line of the problem.
-func checkReading(root *node, aliases bool) error {
+// read is refused at parse time with the line of the problem; v is what it reads. An alias bomb
+// is refused before anything expands it.
+func checkReading(root *node, aliases bool) (v any, err error) {
 	if root == nil {
-		return nil
+		return nil, nil
 	}
 	if aliases {
 		s := v2Sim{active: map[*node]bool{}}
 		s.decodeCount = 1 // the document
 		if err := s.unmarshal(root); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	r := reading{budget: aliasBudget}
-	if _, err := r.value(root); err != nil {
-		return readError(err)
+	if v, err = goValue(root); err != nil {
+		return nil, readError(err)
 	}
-	return nil
+	return v, nil
 }
 
 func readError(err error) error {
@@ -109,8 +110,8 @@ func readError(err error) error {
 	return err
 }
 
-// crossCheck compares the reading of a chunk with goyaml.v2's.
-func crossCheck(src []byte, firstLine int, root *node) error {
+// crossCheck compares the reading of a chunk, v from root, with goyaml.v2's.
+func crossCheck(src []byte, firstLine int, root *node, v any) error {
 	want, err := sigsyaml.YAMLToJSON(lineChunk(src))
 	if err != nil {
 		return v2Error(src, firstLine, err)
@@ -119,11 +120,7 @@ func crossCheck(src []byte, firstLine int, root *node) error {
 	if root == nil {
 		got = []byte("null")
 	} else {
-		r := reading{budget: aliasBudget}
-		v, err := r.value(root)
-		if err != nil {
-			return readError(err)
-		}
+		var err error
 		if got, err = json.Marshal(v); err != nil {
 			return &SyntaxError{Line: root.line, Msg: "this document cannot be read as JSON, as Kubernetes reads it"}
 		}
