@@ -90,6 +90,15 @@ type fastParser struct {
 	keys    []string
 	scratch []byte
 	arena   *arena
+
+	// check, when set, is the value the document must read as (the read-back check of an
+	// edit, readsBack): each value of a block collection is compared with its counterpart in
+	// check as soon as it is parsed and, when equal, replaced by it, its nodes handed back to
+	// the arena. The tree parse returns then holds the parts of check it was proven to equal,
+	// so comparing it with check is as strict as comparing the whole parsed tree, while the
+	// parser only holds the collections it is inside of, not a second copy of the document.
+	// want is the counterpart of the value about to be parsed (nil: none, or not known).
+	check, want *node
 }
 
 // parse parses the document src[start:end], whose first line is line firstLine. root is nil
@@ -97,6 +106,7 @@ type fastParser struct {
 func (p *fastParser) parse(src []byte, start, end, firstLine int) (root *node, ok bool) {
 	p.src, p.end, p.pos, p.line, p.lineStart = src, end, start, firstLine, start
 	p.depth, p.stack, p.cLineStart, p.aheadFrom = 0, p.stack[:0], -1, -1
+	p.want = p.check
 	defer func() {
 		if r := recover(); r != nil {
 			if _, give := r.(fallback); !give {
@@ -413,12 +423,25 @@ func (p *fastParser) mapping(key *node, keyStart int) *node {
 	col := keyStart - p.lineStart
 	m := p.arena.node(MapKind, tagMap, key.line, key.col)
 	base := len(p.stack)
-	for {
+	want := p.counterpart(MapKind)
+	for i := 0; ; i += 2 {
 		if p.pos-keyStart >= maxKeyLen {
 			p.bail()
 		}
 		p.pos++
-		p.stack = append(p.stack, key, p.mapValue(col))
+		if want == nil {
+			p.stack = append(p.stack, key, p.mapValue(col))
+		} else {
+			// The splice keeps keys in order: the counterpart of the i-th key's value is
+			// the i-th key's of want; a key elsewhere leaves its value to the final comparison.
+			var w *node
+			if i+1 < len(want.children) && want.children[i].value == key.value {
+				w = want.children[i+1]
+			}
+			mark := p.arena.mark()
+			p.want = w
+			p.stack = append(p.stack, key, p.proven(p.mapValue(col), w, mark))
+		}
 		if p.ind < col {
 			break
 		}
@@ -472,11 +495,21 @@ func (p *fastParser) empty(line, col int) *node {
 func (p *fastParser) seq(col int, indentless bool) *node {
 	s := p.arena.node(SeqKind, tagSeq, p.line, p.col(p.pos))
 	base := len(p.stack)
-	for {
+	want := p.counterpart(SeqKind)
+	for i := 0; ; i++ {
 		p.pos++
 		dash := p.pos
 		p.spaces()
 		var it *node
+		var w *node
+		var mark arenaMark
+		if want != nil {
+			if i < len(want.children) {
+				w = want.children[i]
+			}
+			mark = p.arena.mark()
+			p.want = w
+		}
 		if p.pos < p.end && p.src[p.pos] != '\n' && p.src[p.pos] != '#' {
 			it = p.block(col, true)
 		} else {
@@ -487,6 +520,9 @@ func (p *fastParser) seq(col int, indentless bool) *node {
 			} else {
 				it = p.empty(line, c)
 			}
+		}
+		if want != nil {
+			it = p.proven(it, w, mark)
 		}
 		p.stack = append(p.stack, it)
 		if p.ind < col {
@@ -504,6 +540,29 @@ func (p *fastParser) seq(col int, indentless bool) *node {
 	}
 	s.children = p.children(base, false)
 	return s
+}
+
+// counterpart takes the counterpart of the block collection about to be parsed, a kind
+// collection, when it is one whose children can be matched one for one: a map with plain string
+// keys (no "<<", no key of another type), or a list.
+func (p *fastParser) counterpart(kind Kind) *node {
+	w := p.want.resolved()
+	p.want = nil
+	if w == nil || w.kind != kind || w.merges || w.oddKeys {
+		return nil
+	}
+	return w
+}
+
+// proven is what a block collection keeps of its value v, parsed from mark on, whose
+// counterpart is w: w itself when v equals it, v's nodes then handed back to the arena.
+func (p *fastParser) proven(v, w *node, mark arenaMark) *node {
+	p.want = nil
+	if w == nil || !equalNodes(v, w) {
+		return v
+	}
+	p.arena.rewind(mark)
+	return w
 }
 
 // children moves the collection's children from the stack into the arena, checking a
@@ -1302,6 +1361,50 @@ func (a *arena) str(b []byte) string {
 	s := len(a.buf)
 	a.buf = append(a.buf, b...)
 	return unsafe.String(&a.buf[s], len(b))
+}
+
+// arenaMark is a point in the arena's allocations: rewind hands back what came after it.
+type arenaMark struct {
+	nodeFull, nodes, ptrFull, ptrs, bufFull, buf int
+}
+
+func (a *arena) mark() arenaMark {
+	return arenaMark{len(a.full.nodes), len(a.nodes), len(a.full.ptrs), len(a.ptrs), len(a.full.buf), len(a.buf)}
+}
+
+// rewind hands back everything allocated since m, to be handed out again: what it made must
+// no longer be used. Like reset, it zeroes the nodes and lists it takes back.
+func (a *arena) rewind(m arenaMark) {
+	a.nodes, a.full.nodes, a.nodeSpare = rewindChunks(a.nodes, a.full.nodes, a.nodeSpare, m.nodeFull, m.nodes, true)
+	a.ptrs, a.full.ptrs, a.ptrSpare = rewindChunks(a.ptrs, a.full.ptrs, a.ptrSpare, m.ptrFull, m.ptrs, true)
+	a.buf, a.full.buf, a.bufSpare = rewindChunks(a.buf, a.full.buf, a.bufSpare, m.bufFull, m.buf, false)
+}
+
+// rewindChunks makes the chunk that was being filled at the mark (nFull chunks were full then,
+// n elements of it used) the current one again, cut back to n, and the chunks filled after it
+// spare.
+func rewindChunks[T any](cur []T, full, spare [][]T, nFull, n int, zero bool) ([]T, [][]T, [][]T) {
+	if len(full) > nFull {
+		for _, c := range full[nFull+1:] {
+			if zero {
+				clear(c)
+			}
+			spare = append(spare, c[:0])
+		}
+		if cur != nil {
+			if zero {
+				clear(cur)
+			}
+			spare = append(spare, cur[:0])
+		}
+		cur = full[nFull]
+		clear(full[nFull:])
+		full = full[:nFull]
+	}
+	if zero {
+		clear(cur[n:])
+	}
+	return cur[:n], full, spare
 }
 
 // reset makes the arena hand out its chunks again, overwriting what it handed out: the tree

@@ -128,7 +128,10 @@ func (d *Doc) readsBack(out []byte) bool {
 			return false
 		}
 		var err error
-		if n, err = parseYAML(c, body, 0, len(body), 1, nil); err != nil {
+		c.check = d.root
+		n, err = parseYAML(c, body, 0, len(body), 1, nil)
+		c.check = nil
+		if err != nil {
 			return false
 		}
 	}
