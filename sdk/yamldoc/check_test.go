@@ -51,6 +51,58 @@ func TestCheckedParseIsAsStrict(t *testing.T) {
 	}
 }
 
+// TestCheckedJSONParseIsAsStrict is TestCheckedParseIsAsStrict for JSON documents (the JSON
+// of random YAML documents, with one character changed or not).
+func TestCheckedJSONParseIsAsStrict(t *testing.T) {
+	g := &docGen{r: rand.New(rand.NewPCG(*genSeed, 4))}
+	parse := func(p *jsonParser, src string) *node {
+		n, err := p.parse([]byte(src), 0, 1, 0)
+		if err != nil {
+			return nil
+		}
+		return n
+	}
+	const alnum = "abcxyz019"
+	same, differ := 0, 0
+	for i := 0; i < *genDocs; i++ {
+		y := []byte(g.document())
+		root, ok := (&fastParser{arena: &arena{}}).parse(y, 0, len(y), 1)
+		if !ok || root == nil {
+			continue
+		}
+		js, err := Node{n: root}.JSON()
+		if err != nil {
+			continue
+		}
+		a, b := string(js), string(js)
+		if g.chance(0.7) {
+			j := g.r.IntN(len(a))
+			b = a[:j] + string(alnum[g.r.IntN(len(alnum))]) + a[j+1:]
+		}
+		na, nb := parse(&jsonParser{arena: &arena{}}, a), parse(&jsonParser{arena: &arena{}}, b)
+		if na == nil || nb == nil {
+			continue
+		}
+		want := equalNodes(na, nb)
+		n := parse(&jsonParser{arena: &arena{}, check: nb}, a)
+		if n == nil {
+			t.Fatalf("document %d: the checked parse failed on %q, the plain one did not", i, a)
+		}
+		if got := equalNodes(n, nb); got != want {
+			t.Fatalf("document %d: checked against %q, %q reads as equal: %v; plain parse: %v", i, b, a, got, want)
+		}
+		if want {
+			same++
+		} else {
+			differ++
+		}
+	}
+	t.Logf("%d documents read back as the value checked, %d did not", same, differ)
+	if same < *genDocs/10 || differ < *genDocs/20 {
+		t.Errorf("too few of each: %d equal, %d different", same, differ)
+	}
+}
+
 // TestCheckedParseHoldsLittle: checked against an equal value, the parse hands every
 // proven subtree back to its arena, so it ends holding a few nodes, not a second tree.
 func TestCheckedParseHoldsLittle(t *testing.T) {

@@ -543,25 +543,39 @@ func (p *fastParser) seq(col int, indentless bool) *node {
 }
 
 // counterpart takes the counterpart of the block collection about to be parsed, a kind
-// collection, when it is one whose children can be matched one for one: a map with plain string
-// keys (no "<<", no key of another type), or a list.
+// collection.
 func (p *fastParser) counterpart(kind Kind) *node {
-	w := p.want.resolved()
+	w := counterpartOf(p.want, kind)
 	p.want = nil
+	return w
+}
+
+// proven is what a block collection keeps of its value v, parsed from mark on, whose
+// counterpart is w (see checkedValue).
+func (p *fastParser) proven(v, w *node, mark arenaMark) *node {
+	p.want = nil
+	return checkedValue(p.arena, v, w, mark)
+}
+
+// counterpartOf is w as the counterpart of a kind collection being parsed in a read-back check,
+// when it is one whose children can be matched one for one: a map with plain string keys (no
+// "<<", no key of another type), or a list; else nil.
+func counterpartOf(w *node, kind Kind) *node {
+	w = w.resolved()
 	if w == nil || w.kind != kind || w.merges || w.oddKeys {
 		return nil
 	}
 	return w
 }
 
-// proven is what a block collection keeps of its value v, parsed from mark on, whose
-// counterpart is w: w itself when v equals it, v's nodes then handed back to the arena.
-func (p *fastParser) proven(v, w *node, mark arenaMark) *node {
-	p.want = nil
+// checkedValue is what a collection parsed in a read-back check keeps of its value v, parsed
+// from mark on, whose counterpart is w: w itself when v equals it, v's nodes then handed back to
+// the arena; else v, for the final comparison to find the difference.
+func checkedValue(a *arena, v, w *node, mark arenaMark) *node {
 	if w == nil || !equalNodes(v, w) {
 		return v
 	}
-	p.arena.rewind(mark)
+	a.rewind(mark)
 	return w
 }
 

@@ -42,6 +42,9 @@ type jsonParser struct {
 	cLineStart, cPos, cCol int // the column cache of col
 	scratch                []byte
 	keys                   []string
+
+	// check and want are the fast parser's (a read-back check), for a JSON document.
+	check, want *node
 }
 
 // jsonStop is the panic value of a parse that stops: errNeedMore or a *jsonError.
@@ -102,6 +105,7 @@ func (p *jsonParser) parse(src []byte, start, line, lineStart int) (root *node, 
 	p.src, p.pos, p.eof, p.build, p.depth = src, start, true, true, 0
 	p.line, p.lineStart, p.cLineStart = line, lineStart, -1
 	p.stack = p.stack[:0]
+	p.want = p.check
 	p.blanks()
 	err = p.run(func() { root = p.value(true) })
 	return root, err
@@ -259,13 +263,22 @@ func (p *jsonParser) collection(isMap bool) *node {
 	}
 	p.pos++
 	base := len(p.stack)
+	var want *node
+	if p.build {
+		kind := SeqKind
+		if isMap {
+			kind = MapKind
+		}
+		want = counterpartOf(p.want, kind)
+		p.want = nil
+	}
 	p.blanks()
 	if p.pos < len(p.src) && p.src[p.pos] == closer {
 		p.pos++
 		p.depth--
 		return n
 	}
-	for {
+	for i := 0; ; i++ {
 		if isMap {
 			if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 				p.fail("invalid character looking for the beginning of a JSON object key")
@@ -281,12 +294,20 @@ func (p *jsonParser) collection(isMap bool) *node {
 			}
 			p.pos++
 			p.blanks()
-			v := p.value(false)
+			var w *node
+			if want != nil && 2*i+1 < len(want.children) && want.children[2*i].value == s {
+				w = want.children[2*i+1]
+			}
+			v := p.checked(w)
 			if p.build {
 				p.stack = append(p.stack, k, v)
 			}
 		} else {
-			v := p.value(false)
+			var w *node
+			if want != nil && i < len(want.children) {
+				w = want.children[i]
+			}
+			v := p.checked(w)
 			if p.build {
 				p.stack = append(p.stack, v)
 			}
@@ -318,6 +339,19 @@ func (p *jsonParser) collection(isMap bool) *node {
 		}
 	}
 	return n
+}
+
+// checked parses a collection's value whose counterpart in a read-back check is w (see
+// checkedValue).
+func (p *jsonParser) checked(w *node) *node {
+	if w == nil {
+		return p.value(false)
+	}
+	mark := p.arena.mark()
+	p.want = w
+	v := p.value(false)
+	p.want = nil
+	return checkedValue(p.arena, v, w, mark)
 }
 
 // str reads a string at pos (on its opening quote) and returns its value decoded as

@@ -111,7 +111,7 @@ func (d *Doc) readsBack(out []byte) bool {
 	var n *node
 	switch {
 	case d.json:
-		jp := jsonParser{arena: c.arena}
+		jp := jsonParser{arena: c.arena, check: d.root}
 		var err error
 		if n, err = jp.parse(body, 0, 1, 0); err != nil {
 			return false
