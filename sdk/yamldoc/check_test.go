@@ -3,6 +3,7 @@ package yamldoc
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestCheckedParseIsAsStrict holds the read-back check's parse (a fast parser given the value
@@ -128,5 +129,12 @@ func TestCheckedParseHoldsLittle(t *testing.T) {
 	}
 	if held > 100 {
 		t.Errorf("the checked parse holds %d nodes", held)
+	}
+}
+
+// TestNodeSize: a large document's memory is mostly its nodes (a 30 MB one has a million).
+func TestNodeSize(t *testing.T) {
+	if s := unsafe.Sizeof(node{}); s > 80 {
+		t.Errorf("a node takes %d bytes, want at most 80", s)
 	}
 }

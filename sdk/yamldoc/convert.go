@@ -285,7 +285,7 @@ func (v Node) writeJSON(buf *bytes.Buffer) error {
 		line := v.Line()
 		var re *readErr
 		if errors.As(err, &re) && re.n.line > 0 {
-			line = re.n.line
+			line = int(re.n.line)
 		}
 		return v.errAt(nil, line, nil, err.Error())
 	}

@@ -396,7 +396,7 @@ func (p *fastParser) block(indent int, blockOK bool) *node {
 			p.bail()
 		}
 		if p.keyFollows() {
-			if !blockOK || n.line != p.line || n.tag != tagStr {
+			if !blockOK || int(n.line) != p.line || n.tag != tagStr {
 				p.bail() // a mapping in a mapping's value, or a key spanning lines
 			}
 			n = p.mapping(n, start)
@@ -421,7 +421,7 @@ func (p *fastParser) keyFollows() bool {
 // on the ":" after it.
 func (p *fastParser) mapping(key *node, keyStart int) *node {
 	col := keyStart - p.lineStart
-	m := p.arena.node(MapKind, tagMap, key.line, key.col)
+	m := p.arena.node(MapKind, tagMap, int(key.line), int(key.col))
 	base := len(p.stack)
 	want := p.counterpart(MapKind)
 	for i := 0; ; i += 2 {
@@ -457,7 +457,7 @@ func (p *fastParser) mapping(key *node, keyStart int) *node {
 		default:
 			p.bail()
 		}
-		if !p.keyFollows() || key.line != p.line || key.tag != tagStr {
+		if !p.keyFollows() || int(key.line) != p.line || key.tag != tagStr {
 			p.bail()
 		}
 	}
@@ -1193,7 +1193,7 @@ func (p *fastParser) flow() *node {
 				p.bail()
 			}
 			p.spaces()
-			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || k.line != p.line || k.tag != tagStr {
+			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || int(k.line) != p.line || k.tag != tagStr {
 				p.bail()
 			}
 			p.pos++
@@ -1314,7 +1314,7 @@ func (a *arena) node(kind Kind, tag string, line, col int) *node {
 	}
 	a.nodes = a.nodes[:len(a.nodes)+1]
 	n := &a.nodes[len(a.nodes)-1]
-	n.kind, n.tag, n.line, n.col = kind, tag, line, col
+	n.kind, n.tag, n.line, n.col = kind, tag, int32(line), int32(col)
 	return n
 }
 

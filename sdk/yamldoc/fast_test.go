@@ -33,7 +33,7 @@ func diffTrees(a, b *node, at string) string {
 		Flow      bool
 		Explicit  bool
 		Anchor    string
-		Line, Col int
+		Line, Col int32
 		Kids      int
 	}
 	pa := props{a.kind, a.tag, a.value, a.style, a.flow, a.explicit, a.anchor(), a.line, a.col, len(a.children)}

@@ -93,7 +93,7 @@ func kubeTag(n *node) string {
 // the closest value that was parsed.
 func (v Node) Line() int {
 	if v.n != nil && v.n.line > 0 {
-		return v.n.line
+		return int(v.n.line)
 	}
 	if v.doc != nil {
 		return v.doc.Line()
@@ -165,14 +165,14 @@ func (v Node) walk(p fieldpath.Path) (_ Node, line int, _ error) {
 				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
 			}
 			cur = Node{doc: v.doc, n: n.children[e.Index], path: next}
-			line = lineOr(cur.n.line, line)
+			line = lineOr(int(cur.n.line), line)
 		case !e.IsIndex && n.kind == MapKind:
 			en, ok := lookup(n, e.Key)
 			if !ok {
 				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 			}
 			cur = Node{doc: v.doc, n: en.v, path: next}
-			line = lineOr(en.k.line, line)
+			line = lineOr(int(en.k.line), line)
 		default:
 			want := "a map"
 			if e.IsIndex {
@@ -436,7 +436,7 @@ func (v Node) Value() (any, error) {
 		line := v.Line()
 		var re *readErr
 		if errors.As(err, &re) && re.n.line > 0 {
-			line = re.n.line
+			line = int(re.n.line)
 		}
 		return nil, v.errAt(nil, line, nil, err.Error())
 	}

@@ -305,12 +305,12 @@ func (s *v2Sim) unmarshal(n *node) error {
 		s.aliasCount++
 	}
 	if s.aliasCount > 100 && s.decodeCount > 1000 && float64(s.aliasCount)/float64(s.decodeCount) > allowedAliasRatio(s.decodeCount) {
-		return &SyntaxError{Line: n.line, Msg: "the document's aliases expand to too many values (excessive aliasing, a YAML alias bomb): Kubernetes refuses it"}
+		return &SyntaxError{Line: int(n.line), Msg: "the document's aliases expand to too many values (excessive aliasing, a YAML alias bomb): Kubernetes refuses it"}
 	}
 	switch n.kind {
 	case AliasKind:
 		if s.active[n] {
-			return &SyntaxError{Line: n.line, Msg: "an alias refers to an anchor that contains it"}
+			return &SyntaxError{Line: int(n.line), Msg: "an alias refers to an anchor that contains it"}
 		}
 		s.active[n] = true
 		s.aliasDepth++
@@ -348,13 +348,13 @@ func (s *v2Sim) merge(k, v *node) error {
 	switch v.kind {
 	case MapKind, AliasKind:
 		if v.resolved().kind != MapKind {
-			return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+			return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 		}
 		return s.unmarshal(v)
 	case SeqKind:
 		for i := len(v.children) - 1; i >= 0; i-- {
 			if v.children[i].resolved().kind != MapKind {
-				return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+				return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 			}
 			if err := s.unmarshal(v.children[i]); err != nil {
 				return err
@@ -362,5 +362,5 @@ func (s *v2Sim) merge(k, v *node) error {
 		}
 		return nil
 	}
-	return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+	return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 }

@@ -43,7 +43,9 @@ type node struct {
 	children []*node // map: key, value, key, value...; seq: items
 	more     *nodeMore
 
-	line, col int // 1-based; col counts characters as the YAML parser does; 0 for synthetic nodes
+	// 1-based (at most maxLine); col counts characters as the YAML parser does; 0 for synthetic
+	// nodes.
+	line, col int32
 
 	kind     Kind
 	style    scalarStyle

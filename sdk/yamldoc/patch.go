@@ -70,7 +70,7 @@ func (d *Doc) rendered() ([]byte, error) {
 // at a line start, outside quotes: a quoted "#" counts too, which only makes it cautious).
 func (d *Doc) hasComments() bool {
 	src := d.file.src
-	start := d.offset(d.origRoot.line, d.origRoot.col)
+	start := d.offset(int(d.origRoot.line), int(d.origRoot.col))
 	end, err := d.nodeEnd(d.origRoot, -1)
 	if err != nil || end < start {
 		end = d.end
@@ -106,6 +106,9 @@ func hasAnchors(n *node) bool {
 // edited tree, so that no splice can ever write something other than what the stage set.
 func (d *Doc) readsBack(out []byte) bool {
 	body := out[d.body-d.start:]
+	if 1+len(body) > maxLine {
+		return false
+	}
 	c := d.file.checker
 	c.arena.reset() // the previous check's tree is no longer used
 	var n *node
@@ -263,7 +266,7 @@ func (p *patcher) diffMap(m *node) error {
 // line where it ends.
 func (p *patcher) deleteLines(first *node, end func() (int, error)) error {
 	d := p.d
-	ks := d.offset(first.line, first.col)
+	ks := d.offset(int(first.line), int(first.col))
 	ls := d.lineStartOf(ks)
 	for i := ls; i < ks; i++ {
 		if c := d.file.src[i]; c != ' ' && c != '-' {
@@ -427,7 +430,7 @@ func (p *patcher) insertFlow(m *node, added []*node, isMap bool) error {
 	var indent string
 	sep := ", "
 	if multiline {
-		indent = lineIndent(d, d.offset(lastKey.line, lastKey.col))
+		indent = lineIndent(d, d.offset(int(lastKey.line), int(lastKey.col)))
 		sep = "," + p.st.nl + indent
 	} else if p.st.json && p.st.jsonSep == ":" {
 		sep = ","
@@ -581,7 +584,7 @@ func (d *Doc) renderWhole() []byte {
 	var b bytes.Buffer
 	pre, post := src[d.start:d.end], []byte(nil)
 	if d.origRoot != nil {
-		start := d.offset(d.origRoot.line, d.origRoot.col)
+		start := d.offset(int(d.origRoot.line), int(d.origRoot.col))
 		pre = src[d.start:start]
 		if end, err := d.nodeEnd(d.origRoot, -1); err == nil && end >= start {
 			post = src[end:d.end]
@@ -618,7 +621,7 @@ func (d *Doc) renderWhole() []byte {
 func (p *patcher) entryBounds(c *node, i int) (start, end int, err error) {
 	d := p.d
 	orig := origChildren(c)
-	start = d.offset(orig[i].line, orig[i].col)
+	start = d.offset(int(orig[i].line), int(orig[i].col))
 	if c.kind == MapKind {
 		end, err = d.mapValueEnd(c, i)
 	} else {
@@ -711,7 +714,7 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 	for r := 0; r < len(gone); r++ {
 		i := gone[r]
 		k := orig[i]
-		ks := d.offset(k.line, k.col)
+		ks := d.offset(int(k.line), int(k.col))
 		ls := d.lineStartOf(ks)
 		if bytes.IndexByte(d.file.src[ls:ks], '-') < 0 {
 			if err := p.deleteLines(k, func() (int, error) { return d.mapValueEnd(m, i) }); err != nil {
@@ -734,7 +737,7 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 			return errRerender // nothing parsed is left to sit on the dash line
 		}
 		nk := orig[next]
-		ns := d.offset(nk.line, nk.col)
+		ns := d.offset(int(nk.line), int(nk.col))
 		if nk.line == k.line || d.indentOf(ns) != ks-ls {
 			return errRerender
 		}

@@ -99,7 +99,7 @@ func (d *Doc) learnJSON(root *node, st *style) {
 	if first.line == root.line {
 		st.jsonIndent = ""
 	} else {
-		off := d.offset(first.line, first.col)
+		off := d.offset(int(first.line), int(first.col))
 		ls := d.lineStartOf(off)
 		st.jsonIndent = string(d.file.src[ls:off])
 		if st.jsonIndent == "" {

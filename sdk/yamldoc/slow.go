@@ -105,7 +105,7 @@ func checkReading(root *node, aliases bool) (v any, err error) {
 func readError(err error) error {
 	var re *readErr
 	if errors.As(err, &re) {
-		return &SyntaxError{Line: re.n.line, Msg: re.msg}
+		return &SyntaxError{Line: int(re.n.line), Msg: re.msg}
 	}
 	return err
 }
@@ -122,13 +122,13 @@ func crossCheck(src []byte, firstLine int, root *node, v any) error {
 	} else {
 		var err error
 		if got, err = json.Marshal(v); err != nil {
-			return &SyntaxError{Line: root.line, Msg: "this document cannot be read as JSON, as Kubernetes reads it"}
+			return &SyntaxError{Line: int(root.line), Msg: "this document cannot be read as JSON, as Kubernetes reads it"}
 		}
 	}
 	if !bytes.Equal(got, want) {
 		line := firstLine
 		if root != nil {
-			line = root.line
+			line = int(root.line)
 		}
 		return &SyntaxError{Line: line, Msg: "Kubernetes' YAML reader (goyaml.v2) reads this document differently from yamldoc; it is refused rather than misread"}
 	}
@@ -143,12 +143,12 @@ type converter struct {
 }
 
 func (c *converter) convert(y *yaml.Node) (*node, error) {
-	n := &node{line: y.Line + c.off, col: y.Column}
+	n := &node{line: int32(y.Line + c.off), col: int32(y.Column)}
 	if y.Anchor != "" {
 		n.extra().anchor = y.Anchor
 	}
 	if y.Line == 0 {
-		n.line = 1 + c.off
+		n.line = int32(1 + c.off)
 	}
 	n.explicit = y.Style&yaml.TaggedStyle != 0
 	switch y.Kind {
@@ -169,7 +169,7 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 		case n.explicit:
 			tag, problem := resolveTagged(y.ShortTag(), y.Value)
 			if problem != "" {
-				return nil, &SyntaxError{Line: n.line, Msg: problem}
+				return nil, &SyntaxError{Line: int(n.line), Msg: problem}
 			}
 			n.tag = tag
 		case n.style == plainStyle:
@@ -208,13 +208,13 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 		n.kind = AliasKind
 		target, ok := c.anchors[y.Alias]
 		if !ok {
-			return nil, &SyntaxError{Line: n.line, Msg: "an alias refers to an anchor that is not defined before it"}
+			return nil, &SyntaxError{Line: int(n.line), Msg: "an alias refers to an anchor that is not defined before it"}
 		}
 		n.extra().alias = target
 		target.extra().uses = append(target.extra().uses, n)
 		c.aliases = true
 	default:
-		return nil, &SyntaxError{Line: n.line, Msg: "unexpected YAML node"}
+		return nil, &SyntaxError{Line: int(n.line), Msg: "unexpected YAML node"}
 	}
 	if y.Anchor != "" {
 		c.anchors[y] = n
@@ -255,7 +255,7 @@ func sameKey(a, b *node) bool {
 
 // duplicateKey names the key (a key is a field path, never a value) and both lines.
 func duplicateKey(first, again *node) error {
-	return &SyntaxError{Line: again.line, Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
+	return &SyntaxError{Line: int(again.line), Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
 }
 
 var (
