@@ -134,7 +134,7 @@ func TestCheckedParseHoldsLittle(t *testing.T) {
 
 // TestNodeSize: a large document's memory is mostly its nodes (a 30 MB one has a million).
 func TestNodeSize(t *testing.T) {
-	if s := unsafe.Sizeof(node{}); s > 80 {
-		t.Errorf("a node takes %d bytes, want at most 80", s)
+	if s := unsafe.Sizeof(node{}); s > 64 {
+		t.Errorf("a node takes %d bytes, want at most 64", s)
 	}
 }

@@ -17,7 +17,7 @@ import (
 func fromGo(v any) (*node, error) {
 	switch x := v.(type) {
 	case nil:
-		return &node{kind: ScalarKind, tag: "!!null", value: "null"}, nil
+		return &node{kind: ScalarKind, tid: idNull, value: "null"}, nil
 	case Node:
 		if x.n == nil {
 			return nil, fmt.Errorf("cannot set a value that does not exist")
@@ -28,7 +28,7 @@ func fromGo(v any) (*node, error) {
 	case string:
 		return strNode(x)
 	case bool:
-		return &node{kind: ScalarKind, tag: "!!bool", value: strconv.FormatBool(x)}, nil
+		return &node{kind: ScalarKind, tid: idBool, value: strconv.FormatBool(x)}, nil
 	case int:
 		return intNode(strconv.FormatInt(int64(x), 10)), nil
 	case int8, int16, int32, int64:
@@ -51,7 +51,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return floatNode(f)
 	case map[string]any:
-		m := &node{kind: MapKind, tag: "!!map"}
+		m := &node{kind: MapKind, tid: idMap}
 		for _, k := range sortedKeys(x) {
 			c, err := fromGo(x[k])
 			if err != nil {
@@ -65,7 +65,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return m, nil
 	case map[string]string:
-		m := &node{kind: MapKind, tag: "!!map"}
+		m := &node{kind: MapKind, tid: idMap}
 		for _, k := range sortedKeys(x) {
 			kn, err := strNode(k)
 			if err != nil {
@@ -79,7 +79,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return m, nil
 	case []any:
-		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		s := &node{kind: SeqKind, tid: idSeq, children: make([]*node, 0, len(x))}
 		for _, it := range x {
 			c, err := fromGo(it)
 			if err != nil {
@@ -89,7 +89,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return s, nil
 	case []string:
-		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		s := &node{kind: SeqKind, tid: idSeq, children: make([]*node, 0, len(x))}
 		for _, it := range x {
 			c, err := strNode(it)
 			if err != nil {
@@ -112,16 +112,16 @@ func strNode(s string) (*node, error) {
 	if !utf8.ValidString(s) {
 		return nil, fmt.Errorf("string %q is not valid UTF-8; YAML cannot hold it", s)
 	}
-	return &node{kind: ScalarKind, tag: "!!str", value: s}, nil
+	return &node{kind: ScalarKind, tid: idStr, value: s}, nil
 }
 
-func intNode(s string) *node { return &node{kind: ScalarKind, tag: "!!int", value: s} }
+func intNode(s string) *node { return &node{kind: ScalarKind, tid: idInt, value: s} }
 
 func floatNode(f float64) (*node, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("%v is not a number JSON can hold; Kubernetes cannot read it", f)
 	}
-	return &node{kind: ScalarKind, tag: "!!float", value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
+	return &node{kind: ScalarKind, tid: idFloat, value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -152,7 +152,7 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 	switch t := tok.(type) {
 	case json.Delim:
 		if t == '{' {
-			m := &node{kind: MapKind, tag: "!!map"}
+			m := &node{kind: MapKind, tid: idMap}
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -171,7 +171,7 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 			_, err := dec.Token()
 			return m, err
 		}
-		s := &node{kind: SeqKind, tag: "!!seq"}
+		s := &node{kind: SeqKind, tid: idSeq}
 		for dec.More() {
 			v, err := jsonValue(dec)
 			if err != nil {
@@ -189,7 +189,8 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 // copyNode deep-copies a value as synthetic nodes, expanding aliases (bounded: see v2Sim).
 func copyNode(n *node) *node {
 	n = n.resolved()
-	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
+	c := &node{kind: n.kind, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
+	c.copyTag(n)
 	if len(n.children) > 0 {
 		c.children = make([]*node, len(n.children))
 		for i, ch := range n.children {
@@ -215,7 +216,7 @@ func equalNodes(a, b *node) bool {
 	}
 	switch a.kind {
 	case ScalarKind:
-		return a.tag == b.tag && a.value == b.value && a.json == b.json || equalScalars(a, b)
+		return sameTag(a, b) && a.value == b.value && a.json == b.json || equalScalars(a, b)
 	case SeqKind:
 		if len(a.children) != len(b.children) {
 			return false
@@ -340,7 +341,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node) error {
 
 // jsonScalar writes a scalar as JSON; a JSON number keeps its text.
 func jsonScalar(n *node) string {
-	if n.json && (n.tag == tagInt || n.tag == tagFloat) {
+	if n.json && (n.tag() == tagInt || n.tag() == tagFloat) {
 		return n.value
 	}
 	switch x := scalarValue(n).(type) {

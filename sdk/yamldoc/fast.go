@@ -396,7 +396,7 @@ func (p *fastParser) block(indent int, blockOK bool) *node {
 			p.bail()
 		}
 		if p.keyFollows() {
-			if !blockOK || int(n.line) != p.line || n.tag != tagStr {
+			if !blockOK || int(n.line) != p.line || n.tag() != tagStr {
 				p.bail() // a mapping in a mapping's value, or a key spanning lines
 			}
 			n = p.mapping(n, start)
@@ -421,7 +421,7 @@ func (p *fastParser) keyFollows() bool {
 // on the ":" after it.
 func (p *fastParser) mapping(key *node, keyStart int) *node {
 	col := keyStart - p.lineStart
-	m := p.arena.node(MapKind, tagMap, int(key.line), int(key.col))
+	m := p.arena.node(MapKind, idMap, int(key.line), int(key.col))
 	base := len(p.stack)
 	want := p.counterpart(MapKind)
 	for i := 0; ; i += 2 {
@@ -457,7 +457,7 @@ func (p *fastParser) mapping(key *node, keyStart int) *node {
 		default:
 			p.bail()
 		}
-		if !p.keyFollows() || int(key.line) != p.line || key.tag != tagStr {
+		if !p.keyFollows() || int(key.line) != p.line || key.tag() != tagStr {
 			p.bail()
 		}
 	}
@@ -487,13 +487,13 @@ func (p *fastParser) mapValue(col int) *node {
 // empty is the null of an empty value, placed where yaml.v3 places it: just after its ":" or
 // "-".
 func (p *fastParser) empty(line, col int) *node {
-	return p.arena.node(ScalarKind, tagNull, line, col)
+	return p.arena.node(ScalarKind, idNull, line, col)
 }
 
 // seq parses a block sequence whose first "-" is at pos, in column col. An indentless
 // sequence ("key:\n- item", at its mapping's column) ends at the next key.
 func (p *fastParser) seq(col int, indentless bool) *node {
-	s := p.arena.node(SeqKind, tagSeq, p.line, p.col(p.pos))
+	s := p.arena.node(SeqKind, idSeq, p.line, p.col(p.pos))
 	base := len(p.stack)
 	want := p.counterpart(SeqKind)
 	for i := 0; ; i++ {
@@ -673,7 +673,7 @@ const singleLine = -2
 // collection), folded as yaml.v3's scanner folds it. pos is left at the end of its last word.
 func (p *fastParser) plain(flow bool, indent int) *node {
 	start := p.pos
-	n := p.arena.node(ScalarKind, "", p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idNone, p.line, p.col(start))
 	end := p.words(start, flow)
 	v := unsafe.String(&p.src[start], end-start)
 	if !flow && indent != singleLine {
@@ -700,8 +700,8 @@ func (p *fastParser) plain(flow bool, indent int) *node {
 		}
 	}
 	p.pos = end
-	n.value, n.tag = v, resolvePlain(v)
-	if n.tag == tagFloat && strings.ContainsAny(v, "nN") {
+	n.value, n.tid = v, tagIDOf(resolvePlain(v))
+	if n.tid == idFloat && strings.ContainsAny(v, "nN") {
 		p.bail() // .inf and .nan, which Kubernetes cannot read: yaml.v3's path explains
 	}
 	return n
@@ -798,7 +798,7 @@ func (p *fastParser) quoted() *node {
 	src := p.src
 	start := p.pos
 	q := src[start]
-	n := p.arena.node(ScalarKind, tagStr, p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idStr, p.line, p.col(start))
 	n.style = singleStyle
 	if q == '"' {
 		n.style = doubleStyle
@@ -1040,7 +1040,7 @@ func (p *fastParser) blockScalar(indent int) *node {
 	src := p.src
 	start := p.pos
 	literal := src[start] == '|'
-	n := p.arena.node(ScalarKind, tagStr, p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idStr, p.line, p.col(start))
 	n.style = foldedStyle
 	if literal {
 		n.style = literalStyle
@@ -1166,11 +1166,11 @@ func (p *fastParser) flow() *node {
 	}
 	src := p.src
 	isMap := src[p.pos] == '{'
-	n := p.arena.node(SeqKind, tagSeq, p.line, p.col(p.pos))
+	n := p.arena.node(SeqKind, idSeq, p.line, p.col(p.pos))
 	n.flow = true
 	closer := byte(']')
 	if isMap {
-		n.kind, n.tag, closer = MapKind, tagMap, '}'
+		n.kind, n.tid, closer = MapKind, idMap, '}'
 	}
 	p.pos++
 	base := len(p.stack)
@@ -1193,7 +1193,7 @@ func (p *fastParser) flow() *node {
 				p.bail()
 			}
 			p.spaces()
-			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || int(k.line) != p.line || k.tag != tagStr {
+			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || int(k.line) != p.line || k.tag() != tagStr {
 				p.bail()
 			}
 			p.pos++
@@ -1308,13 +1308,13 @@ type chunks struct {
 
 // node returns a new node. The chunk's memory is zeroed (by make, or by reset), so only the
 // given fields are written: assigning a whole struct would cost a bulk write barrier.
-func (a *arena) node(kind Kind, tag string, line, col int) *node {
+func (a *arena) node(kind Kind, tag tagID, line, col int) *node {
 	if len(a.nodes) == cap(a.nodes) {
 		a.newNodes()
 	}
 	a.nodes = a.nodes[:len(a.nodes)+1]
 	n := &a.nodes[len(a.nodes)-1]
-	n.kind, n.tag, n.line, n.col = kind, tag, int32(line), int32(col)
+	n.kind, n.tid, n.line, n.col = kind, tag, int32(line), int32(col)
 	return n
 }
 

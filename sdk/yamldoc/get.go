@@ -82,9 +82,9 @@ func kubeTag(n *node) string {
 	case SeqKind:
 		return tagSeq
 	}
-	switch n.tag {
+	switch n.tag() {
 	case tagInt, tagFloat, tagBool, tagNull:
-		return n.tag
+		return n.tag()
 	}
 	return tagStr
 }
@@ -244,7 +244,7 @@ func (v Node) GetInt(path string) (int64, error) {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != tagInt && n.tag != tagFloat {
+	if n.kind != ScalarKind || n.tag() != tagInt && n.tag() != tagFloat {
 		return 0, x.typeErr("an integer")
 	}
 	r, ok := numberRat(n)
@@ -264,7 +264,7 @@ func (v Node) GetFloat(path string) (float64, error) {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || (n.tag != tagInt && n.tag != tagFloat) {
+	if n.kind != ScalarKind || (n.tag() != tagInt && n.tag() != tagFloat) {
 		return 0, x.typeErr("a number")
 	}
 	switch f := scalarValue(n).(type) {
@@ -286,7 +286,7 @@ func (v Node) GetBool(path string) (bool, error) {
 		return false, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != tagBool {
+	if n.kind != ScalarKind || n.tag() != tagBool {
 		return false, x.typeErr("a boolean")
 	}
 	b, _ := scalarValue(n).(bool)

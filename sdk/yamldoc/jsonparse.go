@@ -136,7 +136,7 @@ func (p *jsonParser) col(pos int) int {
 	return p.cCol
 }
 
-func (p *jsonParser) node(kind Kind, tag string) *node {
+func (p *jsonParser) node(kind Kind, tag tagID) *node {
 	if !p.build {
 		return nil
 	}
@@ -154,7 +154,7 @@ func (p *jsonParser) value(top bool) *node {
 	case c == '{' || c == '[':
 		return p.collection(c == '{')
 	case c == '"':
-		n := p.node(ScalarKind, tagStr)
+		n := p.node(ScalarKind, idStr)
 		s := p.str()
 		if n != nil {
 			n.style, n.value = doubleStyle, s
@@ -163,17 +163,17 @@ func (p *jsonParser) value(top bool) *node {
 	case c == '-' || c >= '0' && c <= '9':
 		return p.number(top)
 	case c == 't':
-		return p.literal("true", tagBool, top)
+		return p.literal("true", idBool, top)
 	case c == 'f':
-		return p.literal("false", tagBool, top)
+		return p.literal("false", idBool, top)
 	case c == 'n':
-		return p.literal("null", tagNull, top)
+		return p.literal("null", idNull, top)
 	}
 	p.fail("invalid character looking for the beginning of a JSON value")
 	return nil
 }
 
-func (p *jsonParser) literal(word, tag string, top bool) *node {
+func (p *jsonParser) literal(word string, tag tagID, top bool) *node {
 	n := p.node(ScalarKind, tag)
 	for i := 0; i < len(word); i++ {
 		if p.pos >= len(p.src) || p.src[p.pos] != word[i] {
@@ -199,7 +199,7 @@ func (p *jsonParser) endScalar(top bool) {
 func (p *jsonParser) number(top bool) *node {
 	src := p.src
 	start := p.pos
-	n := p.node(ScalarKind, tagInt)
+	n := p.node(ScalarKind, idInt)
 	digits := func() int {
 		k := 0
 		for p.pos < len(src) && src[p.pos] >= '0' && src[p.pos] <= '9' {
@@ -238,7 +238,7 @@ func (p *jsonParser) number(top bool) *node {
 	p.endScalar(top)
 	if n != nil {
 		if float {
-			n.tag = tagFloat
+			n.tid = idFloat
 		}
 		b := src[start:p.pos]
 		n.value = unsafe.String(&b[0], len(b))
@@ -250,12 +250,12 @@ func (p *jsonParser) collection(isMap bool) *node {
 	if p.depth++; p.depth > maxJSONDepth {
 		p.fail("JSON nested too deeply")
 	}
-	n := p.node(SeqKind, tagSeq)
+	n := p.node(SeqKind, idSeq)
 	closer := byte(']')
 	if isMap {
 		closer = '}'
 		if n != nil {
-			n.kind, n.tag = MapKind, tagMap
+			n.kind, n.tid = MapKind, idMap
 		}
 	}
 	if n != nil {
@@ -283,7 +283,7 @@ func (p *jsonParser) collection(isMap bool) *node {
 			if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 				p.fail("invalid character looking for the beginning of a JSON object key")
 			}
-			k := p.node(ScalarKind, tagStr)
+			k := p.node(ScalarKind, idStr)
 			s := p.str()
 			if k != nil {
 				k.style, k.value = doubleStyle, s

@@ -18,7 +18,7 @@ import (
 
 // isMergeKey reports whether k is a merge key for goyaml.v2: "<<", plain or tagged !!merge.
 func isMergeKey(k *node) bool {
-	return k.kind == ScalarKind && k.tag == tagMerge && k.value == "<<"
+	return k.kind == ScalarKind && k.tag() == tagMerge && k.value == "<<"
 }
 
 // keyString is the string Kubernetes reads a map key as, and the key's identity before it
@@ -34,14 +34,14 @@ func keyString(k *node) (s, identity, problem string) {
 	if k.json {
 		return k.value, "s" + k.value, ""
 	}
-	switch k.tag {
+	switch k.tag() {
 	case tagNull:
 		return "", "", "a map key is null, which Kubernetes cannot read"
 	case tagBool:
 		s = strconv.FormatBool(yaml11Bools[k.value])
 		return s, "b" + s, ""
 	case tagInt, tagFloat:
-		switch x := yamlNumber(k.tag, k.value).(type) {
+		switch x := yamlNumber(k.tag(), k.value).(type) {
 		case int64:
 			s = strconv.FormatInt(x, 10)
 			return s, "i" + s, ""

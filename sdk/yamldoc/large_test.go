@@ -74,13 +74,13 @@ func TestLargeDocumentWithoutAliases(t *testing.T) {
 // refuse it. The tree is built here; yaml.v3 and goyaml.v2 would take seconds on it.
 func TestLargeSlowDocumentWithoutAliases(t *testing.T) {
 	items := make([]*node, bigNodes)
-	zero := &node{kind: ScalarKind, tag: tagInt, value: "0", line: 2, col: 3}
+	zero := &node{kind: ScalarKind, tid: idInt, value: "0", line: 2, col: 3}
 	for i := range items {
 		items[i] = zero
 	}
-	root := &node{kind: MapKind, tag: tagMap, line: 1, col: 1, children: []*node{
-		{kind: ScalarKind, tag: tagStr, value: "items", line: 1, col: 1},
-		{kind: SeqKind, tag: tagSeq, line: 2, col: 1, children: items},
+	root := &node{kind: MapKind, tid: idMap, line: 1, col: 1, children: []*node{
+		{kind: ScalarKind, tid: idStr, value: "items", line: 1, col: 1},
+		{kind: SeqKind, tid: idSeq, line: 2, col: 1, children: items},
 	}}
 	v, err := checkReading(root, false)
 	if err != nil {

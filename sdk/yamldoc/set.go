@@ -150,7 +150,8 @@ func (d *Doc) own(parent *node, i int, inCopy bool, log *editLog) (*node, bool) 
 	case c.kind == AliasKind:
 		// An alias use: a copy of the anchored value, written in place of the alias.
 		t := c.resolved()
-		cp := &node{kind: t.kind, tag: t.tag, value: t.value, style: t.style, flow: t.flow, json: t.json, merges: t.merges, oddKeys: t.oddKeys}
+		cp := &node{kind: t.kind, value: t.value, style: t.style, flow: t.flow, json: t.json, merges: t.merges, oddKeys: t.oddKeys}
+		cp.copyTag(t)
 		cp.children = append([]*node(nil), t.children...)
 		cp.extra().copyOf, cp.more.replaces = t, c
 		log.touch([]*node{parent})
@@ -160,8 +161,12 @@ func (d *Doc) own(parent *node, i int, inCopy bool, log *editLog) (*node, bool) 
 		return c, inCopy || c.copyOf() != nil
 	case c.kind != ScalarKind && (inCopy || c.shared()):
 		// A parsed node others share: a copy written where it is.
-		cp := &node{kind: c.kind, tag: c.tag, value: c.value, style: c.style, flow: c.flow, json: c.json, merges: c.merges, oddKeys: c.oddKeys,
-			explicit: c.explicit, line: c.line, col: c.col}
+		cp := &node{kind: c.kind, value: c.value, style: c.style, flow: c.flow, json: c.json, merges: c.merges, oddKeys: c.oddKeys,
+			line: c.line, col: c.col}
+		cp.copyTag(c)
+		if c.explicit() {
+			cp.extra().explicit = true
+		}
 		cp.children = append([]*node(nil), c.children...)
 		m := cp.extra()
 		m.copyOf, m.anchor = c, c.anchor()
@@ -194,7 +199,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 		if !create {
 			return nil, d.fieldErr(nil, d.firstLine, ErrNotFound, "not found: the document is empty")
 		}
-		d.root = &node{kind: MapKind, tag: "!!map"}
+		d.root = &node{kind: MapKind, tid: idMap}
 		d.replaced = true
 		*log = append(*log, undoStep{root: d})
 	}
@@ -222,7 +227,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 			en, ok := lookup(cur, e.Key)
 			switch {
 			case !ok && create:
-				next = &node{kind: MapKind, tag: "!!map"}
+				next = &node{kind: MapKind, tid: idMap}
 				log.touch(out)
 				log.setChildren(cur, append(cur.children[:len(cur.children):len(cur.children)], keyNode(e.Key), next))
 			case !ok:
@@ -237,14 +242,14 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 				log.touch(out)
 				log.setChildren(cur, append(cur.children[:len(cur.children):len(cur.children)], keyNode(e.Key), en.v))
 				next, inCopy = d.own(cur, len(cur.children)-1, true, log)
-				if next.kind == ScalarKind && next.tag == tagNull && create {
-					next = &node{kind: MapKind, tag: "!!map"}
+				if next.kind == ScalarKind && next.tag() == tagNull && create {
+					next = &node{kind: MapKind, tid: idMap}
 					log.setChild(cur, len(cur.children)-1, next)
 				}
 			default:
 				idx := en.i + 1
-				if en.v.kind == ScalarKind && en.v.tag == tagNull && create {
-					next = &node{kind: MapKind, tag: "!!map", more: &nodeMore{replaces: en.v}}
+				if en.v.kind == ScalarKind && en.v.tag() == tagNull && create {
+					next = &node{kind: MapKind, tid: idMap, more: &nodeMore{replaces: en.v}}
 					log.touch(out)
 					log.setChild(cur, idx, next)
 				} else {
@@ -269,7 +274,7 @@ func (d *Doc) checkCreate(full fieldpath.Path) error {
 			cur = cur.resolved()
 			if cur.kind == MapKind && !e.IsIndex {
 				en, ok := lookup(cur, e.Key)
-				if !ok || en.v.resolved().kind == ScalarKind && en.v.resolved().tag == tagNull {
+				if !ok || en.v.resolved().kind == ScalarKind && en.v.resolved().tag() == tagNull {
 					from = i + 1
 					break
 				}
@@ -457,7 +462,7 @@ func (d *Doc) deleteKey(chain []*node, m *node, key string, log *editLog) (bool,
 	return had, d.fieldErr(nil, int(m.line), nil, "internal error: the key is supplied by too many merge keys")
 }
 
-func keyNode(k string) *node { return &node{kind: ScalarKind, tag: "!!str", value: k} }
+func keyNode(k string) *node { return &node{kind: ScalarKind, tid: idStr, value: k} }
 
 func (d *Doc) fieldErr(p fieldpath.Path, line int, wrapped error, msg string) error {
 	return &FieldError{File: d.file.name, Line: line, Path: p.String(), Msg: msg, Err: wrapped}

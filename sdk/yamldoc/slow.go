@@ -54,7 +54,7 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 		return nil, err
 	}
 	// A document whose only content is a null (a bare "---" with a comment) is empty.
-	if root.kind == ScalarKind && root.tag == tagNull && root.value == "" && root.anchor() == "" {
+	if root.kind == ScalarKind && root.tag() == tagNull && root.value == "" && root.anchor() == "" {
 		root = nil
 	}
 	v, err := checkReading(root, c.aliases)
@@ -150,7 +150,9 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 	if y.Line == 0 {
 		n.line = int32(1 + c.off)
 	}
-	n.explicit = y.Style&yaml.TaggedStyle != 0
+	if y.Style&yaml.TaggedStyle != 0 {
+		n.extra().explicit = true
+	}
 	switch y.Kind {
 	case yaml.ScalarNode:
 		n.kind = ScalarKind
@@ -166,21 +168,21 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 			n.style = foldedStyle
 		}
 		switch {
-		case n.explicit:
+		case n.explicit():
 			tag, problem := resolveTagged(y.ShortTag(), y.Value)
 			if problem != "" {
 				return nil, &SyntaxError{Line: int(n.line), Msg: problem}
 			}
-			n.tag = tag
+			n.setTag(tag)
 		case n.style == plainStyle:
-			n.tag = resolvePlain(y.Value)
+			n.setTag(resolvePlain(y.Value))
 		default:
-			n.tag = tagStr
+			n.tid = idStr
 		}
 	case yaml.MappingNode, yaml.SequenceNode:
-		n.kind, n.tag = MapKind, tagMap
+		n.kind, n.tid = MapKind, idMap
 		if y.Kind == yaml.SequenceNode {
-			n.kind, n.tag = SeqKind, tagSeq
+			n.kind, n.tid = SeqKind, idSeq
 		}
 		n.flow = y.Style&yaml.FlowStyle != 0
 		n.children = make([]*node, len(y.Content))
@@ -196,7 +198,7 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 				switch k := n.children[i]; {
 				case isMergeKey(k):
 					n.merges = true
-				case k.kind != ScalarKind || k.tag != tagStr:
+				case k.kind != ScalarKind || k.tag() != tagStr:
 					n.oddKeys = true
 				}
 			}
@@ -241,16 +243,16 @@ func checkDuplicateKeys(m *node) error {
 		if k.kind != ScalarKind || isMergeKey(k) {
 			continue
 		}
-		if first, ok := seen[[2]string{k.tag, k.value}]; ok {
+		if first, ok := seen[[2]string{k.tag(), k.value}]; ok {
 			return duplicateKey(first, k)
 		}
-		seen[[2]string{k.tag, k.value}] = k
+		seen[[2]string{k.tag(), k.value}] = k
 	}
 	return nil
 }
 
 func sameKey(a, b *node) bool {
-	return a.kind == ScalarKind && b.kind == ScalarKind && a.value == b.value && a.tag == b.tag && !isMergeKey(a)
+	return a.kind == ScalarKind && b.kind == ScalarKind && a.value == b.value && a.tag() == b.tag() && !isMergeKey(a)
 }
 
 // duplicateKey names the key (a key is a field path, never a value) and both lines.

@@ -129,7 +129,7 @@ func (d *Doc) valueSpan(m *node, i int) (span, error) {
 }
 
 func isEmptyNull(n *node) bool {
-	return n.kind == ScalarKind && n.value == "" && n.style == plainStyle && n.tag == "!!null" && !n.explicit && n.anchor() == ""
+	return n.kind == ScalarKind && n.value == "" && n.style == plainStyle && n.tag() == "!!null" && !n.explicit() && n.anchor() == ""
 }
 
 // colonEnd is the offset just past the ":" following a mapping key.
