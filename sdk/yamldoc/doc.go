@@ -56,8 +56,8 @@
 // stage did not edit (an alias in a selector) is refused, naming the lines.
 //
 // Every edited document is parsed again before it is returned and compared with the intended
-// value (value by value as the parse goes, so the check holds no second tree of the
-// document), and the file is checked to split into the same documents; a splice that would not
+// value (for a large document, value by value as the parse goes, so the check holds no second
+// tree of it), and the file is checked to split into the same documents; a splice that would not
 // read back is written whole only where that loses nothing but layout (no comment, no anchor),
 // else the save is an error. An edit never loses data silently.
 //

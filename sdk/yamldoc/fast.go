@@ -1389,6 +1389,13 @@ func (a *arena) mark() arenaMark {
 // rewind hands back everything allocated since m, to be handed out again: what it made must
 // no longer be used. Like reset, it zeroes the nodes and lists it takes back.
 func (a *arena) rewind(m arenaMark) {
+	if len(a.full.nodes) == m.nodeFull && len(a.full.ptrs) == m.ptrFull && len(a.full.buf) == m.bufFull {
+		// The common case, a value within the chunks in use at the mark: cut them back.
+		clear(a.nodes[m.nodes:])
+		clear(a.ptrs[m.ptrs:])
+		a.nodes, a.ptrs, a.buf = a.nodes[:m.nodes], a.ptrs[:m.ptrs], a.buf[:m.buf]
+		return
+	}
 	a.nodes, a.full.nodes, a.nodeSpare = rewindChunks(a.nodes, a.full.nodes, a.nodeSpare, m.nodeFull, m.nodes, true)
 	a.ptrs, a.full.ptrs, a.ptrSpare = rewindChunks(a.ptrs, a.full.ptrs, a.ptrSpare, m.ptrFull, m.ptrs, true)
 	a.buf, a.full.buf, a.bufSpare = rewindChunks(a.buf, a.full.buf, a.bufSpare, m.bufFull, m.buf, false)
