@@ -17,19 +17,18 @@ import (
 func fromGo(v any) (*node, error) {
 	switch x := v.(type) {
 	case nil:
-		return &node{kind: ScalarKind, tag: "!!null", value: "null"}, nil
+		return &node{kind: ScalarKind, tid: idNull, value: "null"}, nil
 	case Node:
 		if x.n == nil {
 			return nil, fmt.Errorf("cannot set a value that does not exist")
 		}
-		budget := aliasBudget
-		return copyNode(x.n, &budget)
+		return copyNode(x.n), nil
 	case *Node:
 		return fromGo(*x)
 	case string:
 		return strNode(x)
 	case bool:
-		return &node{kind: ScalarKind, tag: "!!bool", value: strconv.FormatBool(x)}, nil
+		return &node{kind: ScalarKind, tid: idBool, value: strconv.FormatBool(x)}, nil
 	case int:
 		return intNode(strconv.FormatInt(int64(x), 10)), nil
 	case int8, int16, int32, int64:
@@ -52,7 +51,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return floatNode(f)
 	case map[string]any:
-		m := &node{kind: MapKind, tag: "!!map"}
+		m := &node{kind: MapKind, tid: idMap}
 		for _, k := range sortedKeys(x) {
 			c, err := fromGo(x[k])
 			if err != nil {
@@ -66,7 +65,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return m, nil
 	case map[string]string:
-		m := &node{kind: MapKind, tag: "!!map"}
+		m := &node{kind: MapKind, tid: idMap}
 		for _, k := range sortedKeys(x) {
 			kn, err := strNode(k)
 			if err != nil {
@@ -80,7 +79,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return m, nil
 	case []any:
-		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		s := &node{kind: SeqKind, tid: idSeq, children: make([]*node, 0, len(x))}
 		for _, it := range x {
 			c, err := fromGo(it)
 			if err != nil {
@@ -90,7 +89,7 @@ func fromGo(v any) (*node, error) {
 		}
 		return s, nil
 	case []string:
-		s := &node{kind: SeqKind, tag: "!!seq", children: make([]*node, 0, len(x))}
+		s := &node{kind: SeqKind, tid: idSeq, children: make([]*node, 0, len(x))}
 		for _, it := range x {
 			c, err := strNode(it)
 			if err != nil {
@@ -113,16 +112,16 @@ func strNode(s string) (*node, error) {
 	if !utf8.ValidString(s) {
 		return nil, fmt.Errorf("string %q is not valid UTF-8; YAML cannot hold it", s)
 	}
-	return &node{kind: ScalarKind, tag: "!!str", value: s}, nil
+	return &node{kind: ScalarKind, tid: idStr, value: s}, nil
 }
 
-func intNode(s string) *node { return &node{kind: ScalarKind, tag: "!!int", value: s} }
+func intNode(s string) *node { return &node{kind: ScalarKind, tid: idInt, value: s} }
 
 func floatNode(f float64) (*node, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("%v is not a number JSON can hold; Kubernetes cannot read it", f)
 	}
-	return &node{kind: ScalarKind, tag: "!!float", value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
+	return &node{kind: ScalarKind, tid: idFloat, value: strconv.FormatFloat(f, 'g', -1, 64)}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -153,7 +152,7 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 	switch t := tok.(type) {
 	case json.Delim:
 		if t == '{' {
-			m := &node{kind: MapKind, tag: "!!map"}
+			m := &node{kind: MapKind, tid: idMap}
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -172,7 +171,7 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 			_, err := dec.Token()
 			return m, err
 		}
-		s := &node{kind: SeqKind, tag: "!!seq"}
+		s := &node{kind: SeqKind, tid: idSeq}
 		for dec.More() {
 			v, err := jsonValue(dec)
 			if err != nil {
@@ -187,42 +186,24 @@ func jsonValue(dec *json.Decoder) (*node, error) {
 	}
 }
 
-// copyNode deep-copies a value as synthetic nodes, expanding aliases within a budget.
-func copyNode(n *node, budget *int) (*node, error) {
-	*budget--
-	if *budget < 0 {
-		return nil, fmt.Errorf("value expands to too many nodes (YAML alias bomb?)")
-	}
+// copyNode deep-copies a value as synthetic nodes, expanding aliases (bounded: see v2Sim).
+func copyNode(n *node) *node {
 	n = n.resolved()
-	c := &node{kind: n.kind, tag: n.tag, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
+	c := &node{kind: n.kind, value: n.value, style: n.style, flow: n.flow, json: n.json, merges: n.merges, oddKeys: n.oddKeys}
+	c.copyTag(n)
 	if len(n.children) > 0 {
 		c.children = make([]*node, len(n.children))
 		for i, ch := range n.children {
-			cc, err := copyNode(ch, budget)
-			if err != nil {
-				return nil, err
-			}
-			c.children[i] = cc
+			c.children[i] = copyNode(ch)
 		}
 	}
-	return c, nil
+	return c
 }
 
 // equalNodes compares two values as Kubernetes reads them: same kinds, maps with the same keys
 // (merged keys included, in any order), equal scalars (numbers by exact value, so 2 and 2.0
-// are equal as they are in JSON; yes and true are the same boolean). A comparison that would
-// visit more than aliasBudget nodes reports false.
+// are equal as they are in JSON; yes and true are the same boolean).
 func equalNodes(a, b *node) bool {
-	c := nodeCmp{budget: aliasBudget}
-	return c.eq(a, b)
-}
-
-type nodeCmp struct{ budget int }
-
-func (c *nodeCmp) eq(a, b *node) bool {
-	if c.budget--; c.budget < 0 {
-		return false
-	}
 	a, b = a.resolved(), b.resolved()
 	if a == nil || b == nil {
 		return a == b
@@ -235,13 +216,13 @@ func (c *nodeCmp) eq(a, b *node) bool {
 	}
 	switch a.kind {
 	case ScalarKind:
-		return a.tag == b.tag && a.value == b.value && a.json == b.json || equalScalars(a, b)
+		return sameTag(a, b) && a.value == b.value && a.json == b.json || equalScalars(a, b)
 	case SeqKind:
 		if len(a.children) != len(b.children) {
 			return false
 		}
 		for i := range a.children {
-			if !c.eq(a.children[i], b.children[i]) {
+			if !equalNodes(a.children[i], b.children[i]) {
 				return false
 			}
 		}
@@ -258,7 +239,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 		}
 		if inOrder {
 			for i := 1; i < len(a.children); i += 2 {
-				if !c.eq(a.children[i], b.children[i]) {
+				if !equalNodes(a.children[i], b.children[i]) {
 					return false
 				}
 			}
@@ -276,7 +257,7 @@ func (c *nodeCmp) eq(a, b *node) bool {
 	}
 	for _, e := range ea {
 		bv, ok := byKey[e.key]
-		if !ok || !c.eq(e.v, bv) {
+		if !ok || !equalNodes(e.v, bv) {
 			return false
 		}
 	}
@@ -301,23 +282,18 @@ func equalScalars(a, b *node) bool {
 // writeJSON writes the value as JSON, as Kubernetes reads it: merge keys resolved, keys as
 // strings, numbers exactly as written in JSON (and as goyaml.v2 reads them in YAML).
 func (v Node) writeJSON(buf *bytes.Buffer) error {
-	budget := aliasBudget
-	if err := v.writeJSONNode(buf, v.n, &budget); err != nil {
+	if err := v.writeJSONNode(buf, v.n); err != nil {
 		line := v.Line()
 		var re *readErr
 		if errors.As(err, &re) && re.n.line > 0 {
-			line = re.n.line
+			line = int(re.n.line)
 		}
 		return v.errAt(nil, line, nil, err.Error())
 	}
 	return nil
 }
 
-func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
-	*budget--
-	if *budget < 0 {
-		return &readErr{n, "value expands to too many nodes (YAML alias bomb?)"}
-	}
+func (v Node) writeJSONNode(buf *bytes.Buffer, n *node) error {
 	n = n.resolved()
 	if n == nil {
 		buf.WriteString("null")
@@ -336,7 +312,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 			}
 			writeJSONString(buf, e.key)
 			buf.WriteByte(':')
-			if err := v.writeJSONNode(buf, e.v, budget); err != nil {
+			if err := v.writeJSONNode(buf, e.v); err != nil {
 				return err
 			}
 		}
@@ -347,7 +323,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := v.writeJSONNode(buf, c, budget); err != nil {
+			if err := v.writeJSONNode(buf, c); err != nil {
 				return err
 			}
 		}
@@ -365,7 +341,7 @@ func (v Node) writeJSONNode(buf *bytes.Buffer, n *node, budget *int) error {
 
 // jsonScalar writes a scalar as JSON; a JSON number keeps its text.
 func jsonScalar(n *node) string {
-	if n.json && (n.tag == tagInt || n.tag == tagFloat) {
+	if n.json && (n.tag() == tagInt || n.tag() == tagFloat) {
 		return n.value
 	}
 	switch x := scalarValue(n).(type) {

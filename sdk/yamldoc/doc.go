@@ -12,8 +12,10 @@
 // *SyntaxError naming the file and line; it is never read differently, and no part of a file
 // is skipped. Errors never quote the document's values (they may be a Secret's): they name
 // lines, field paths and types, the type in the words of TypeName ("want an integer, got a
-// string"), which a stage's own messages use too. FuzzReadsAsKubernetes holds the reading to the
-// decoder's.
+// string"), which a stage's own messages use too. Aliases are limited as goyaml.v2 limits
+// them: a document is refused as an alias bomb when, and only when, too much of what it decodes
+// comes through aliases ("excessive aliasing"); its size alone is never a reason.
+// FuzzReadsAsKubernetes holds the reading to the decoder's.
 //
 // # Optional fields and null
 //
@@ -54,7 +56,8 @@
 // stage did not edit (an alias in a selector) is refused, naming the lines.
 //
 // Every edited document is parsed again before it is returned and compared with the intended
-// value, and the file is checked to split into the same documents; a splice that would not
+// value (for a large document, value by value as the parse goes, so the check holds no second
+// tree of it), and the file is checked to split into the same documents; a splice that would not
 // read back is written whole only where that loses nothing but layout (no comment, no anchor),
 // else the save is an error. An edit never loses data silently.
 //

@@ -2,6 +2,7 @@ package yamldoc
 
 import (
 	"bytes"
+	"math"
 	"sort"
 	"unicode/utf8"
 )
@@ -26,11 +27,19 @@ type Doc struct {
 	lineStarts []int // file offsets of the document's lines, computed on first edit
 }
 
+// maxLine is the last line (and column) a node can be at: node holds them in 32 bits, which
+// keeps the tree of a large document smaller. A document's lines are at most its bytes, so
+// one starting at line l of at most maxLine-l bytes fits.
+const maxLine = math.MaxInt32
+
 // parse parses the document with the JSON parser, the fast parser, or yaml.v3 when the fast
 // parser does not handle what the document holds.
 func (d *Doc) parse(fp *fastParser, jp *jsonParser) error {
 	src := d.file.src
 	slow := d.file.slowDocs
+	if d.bodyLine+(d.end-d.body) > maxLine {
+		return &SyntaxError{Line: d.bodyLine, Msg: "the document reaches beyond line 2^31-1, which yamldoc cannot hold"}
+	}
 	var root *node
 	switch {
 	case d.json:
@@ -93,7 +102,7 @@ func (d *Doc) Index() int { return d.index }
 // document starts when it is empty.
 func (d *Doc) Line() int {
 	if d.origRoot != nil {
-		return d.origRoot.line
+		return int(d.origRoot.line)
 	}
 	return d.firstLine
 }

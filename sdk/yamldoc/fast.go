@@ -90,6 +90,15 @@ type fastParser struct {
 	keys    []string
 	scratch []byte
 	arena   *arena
+
+	// check, when set, is the value the document must read as (the read-back check of an
+	// edit, readsBack): each value of a block collection is compared with its counterpart in
+	// check as soon as it is parsed and, when equal, replaced by it, its nodes handed back to
+	// the arena. The tree parse returns then holds the parts of check it was proven to equal,
+	// so comparing it with check is as strict as comparing the whole parsed tree, while the
+	// parser only holds the collections it is inside of, not a second copy of the document.
+	// want is the counterpart of the value about to be parsed (nil: none, or not known).
+	check, want *node
 }
 
 // parse parses the document src[start:end], whose first line is line firstLine. root is nil
@@ -97,6 +106,7 @@ type fastParser struct {
 func (p *fastParser) parse(src []byte, start, end, firstLine int) (root *node, ok bool) {
 	p.src, p.end, p.pos, p.line, p.lineStart = src, end, start, firstLine, start
 	p.depth, p.stack, p.cLineStart, p.aheadFrom = 0, p.stack[:0], -1, -1
+	p.want = p.check
 	defer func() {
 		if r := recover(); r != nil {
 			if _, give := r.(fallback); !give {
@@ -386,7 +396,7 @@ func (p *fastParser) block(indent int, blockOK bool) *node {
 			p.bail()
 		}
 		if p.keyFollows() {
-			if !blockOK || n.line != p.line || n.tag != tagStr {
+			if !blockOK || int(n.line) != p.line || n.tag() != tagStr {
 				p.bail() // a mapping in a mapping's value, or a key spanning lines
 			}
 			n = p.mapping(n, start)
@@ -411,14 +421,27 @@ func (p *fastParser) keyFollows() bool {
 // on the ":" after it.
 func (p *fastParser) mapping(key *node, keyStart int) *node {
 	col := keyStart - p.lineStart
-	m := p.arena.node(MapKind, tagMap, key.line, key.col)
+	m := p.arena.node(MapKind, idMap, int(key.line), int(key.col))
 	base := len(p.stack)
-	for {
+	want := p.counterpart(MapKind)
+	for i := 0; ; i += 2 {
 		if p.pos-keyStart >= maxKeyLen {
 			p.bail()
 		}
 		p.pos++
-		p.stack = append(p.stack, key, p.mapValue(col))
+		if want == nil {
+			p.stack = append(p.stack, key, p.mapValue(col))
+		} else {
+			// The splice keeps keys in order: the counterpart of the i-th key's value is
+			// the i-th key's of want; a key elsewhere leaves its value to the final comparison.
+			var w *node
+			if i+1 < len(want.children) && want.children[i].value == key.value {
+				w = want.children[i+1]
+			}
+			mark := p.arena.mark()
+			p.want = w
+			p.stack = append(p.stack, key, p.proven(p.mapValue(col), w, mark))
+		}
 		if p.ind < col {
 			break
 		}
@@ -434,7 +457,7 @@ func (p *fastParser) mapping(key *node, keyStart int) *node {
 		default:
 			p.bail()
 		}
-		if !p.keyFollows() || key.line != p.line || key.tag != tagStr {
+		if !p.keyFollows() || int(key.line) != p.line || key.tag() != tagStr {
 			p.bail()
 		}
 	}
@@ -464,19 +487,29 @@ func (p *fastParser) mapValue(col int) *node {
 // empty is the null of an empty value, placed where yaml.v3 places it: just after its ":" or
 // "-".
 func (p *fastParser) empty(line, col int) *node {
-	return p.arena.node(ScalarKind, tagNull, line, col)
+	return p.arena.node(ScalarKind, idNull, line, col)
 }
 
 // seq parses a block sequence whose first "-" is at pos, in column col. An indentless
 // sequence ("key:\n- item", at its mapping's column) ends at the next key.
 func (p *fastParser) seq(col int, indentless bool) *node {
-	s := p.arena.node(SeqKind, tagSeq, p.line, p.col(p.pos))
+	s := p.arena.node(SeqKind, idSeq, p.line, p.col(p.pos))
 	base := len(p.stack)
-	for {
+	want := p.counterpart(SeqKind)
+	for i := 0; ; i++ {
 		p.pos++
 		dash := p.pos
 		p.spaces()
 		var it *node
+		var w *node
+		var mark arenaMark
+		if want != nil {
+			if i < len(want.children) {
+				w = want.children[i]
+			}
+			mark = p.arena.mark()
+			p.want = w
+		}
 		if p.pos < p.end && p.src[p.pos] != '\n' && p.src[p.pos] != '#' {
 			it = p.block(col, true)
 		} else {
@@ -487,6 +520,9 @@ func (p *fastParser) seq(col int, indentless bool) *node {
 			} else {
 				it = p.empty(line, c)
 			}
+		}
+		if want != nil {
+			it = p.proven(it, w, mark)
 		}
 		p.stack = append(p.stack, it)
 		if p.ind < col {
@@ -504,6 +540,43 @@ func (p *fastParser) seq(col int, indentless bool) *node {
 	}
 	s.children = p.children(base, false)
 	return s
+}
+
+// counterpart takes the counterpart of the block collection about to be parsed, a kind
+// collection.
+func (p *fastParser) counterpart(kind Kind) *node {
+	w := counterpartOf(p.want, kind)
+	p.want = nil
+	return w
+}
+
+// proven is what a block collection keeps of its value v, parsed from mark on, whose
+// counterpart is w (see checkedValue).
+func (p *fastParser) proven(v, w *node, mark arenaMark) *node {
+	p.want = nil
+	return checkedValue(p.arena, v, w, mark)
+}
+
+// counterpartOf is w as the counterpart of a kind collection being parsed in a read-back check,
+// when it is one whose children can be matched one for one: a map with plain string keys (no
+// "<<", no key of another type), or a list; else nil.
+func counterpartOf(w *node, kind Kind) *node {
+	w = w.resolved()
+	if w == nil || w.kind != kind || w.merges || w.oddKeys {
+		return nil
+	}
+	return w
+}
+
+// checkedValue is what a collection parsed in a read-back check keeps of its value v, parsed
+// from mark on, whose counterpart is w: w itself when v equals it, v's nodes then handed back to
+// the arena; else v, for the final comparison to find the difference.
+func checkedValue(a *arena, v, w *node, mark arenaMark) *node {
+	if w == nil || !equalNodes(v, w) {
+		return v
+	}
+	a.rewind(mark)
+	return w
 }
 
 // children moves the collection's children from the stack into the arena, checking a
@@ -600,7 +673,7 @@ const singleLine = -2
 // collection), folded as yaml.v3's scanner folds it. pos is left at the end of its last word.
 func (p *fastParser) plain(flow bool, indent int) *node {
 	start := p.pos
-	n := p.arena.node(ScalarKind, "", p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idNone, p.line, p.col(start))
 	end := p.words(start, flow)
 	v := unsafe.String(&p.src[start], end-start)
 	if !flow && indent != singleLine {
@@ -627,8 +700,8 @@ func (p *fastParser) plain(flow bool, indent int) *node {
 		}
 	}
 	p.pos = end
-	n.value, n.tag = v, resolvePlain(v)
-	if n.tag == tagFloat && strings.ContainsAny(v, "nN") {
+	n.value, n.tid = v, tagIDOf(resolvePlain(v))
+	if n.tid == idFloat && strings.ContainsAny(v, "nN") {
 		p.bail() // .inf and .nan, which Kubernetes cannot read: yaml.v3's path explains
 	}
 	return n
@@ -725,7 +798,7 @@ func (p *fastParser) quoted() *node {
 	src := p.src
 	start := p.pos
 	q := src[start]
-	n := p.arena.node(ScalarKind, tagStr, p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idStr, p.line, p.col(start))
 	n.style = singleStyle
 	if q == '"' {
 		n.style = doubleStyle
@@ -967,7 +1040,7 @@ func (p *fastParser) blockScalar(indent int) *node {
 	src := p.src
 	start := p.pos
 	literal := src[start] == '|'
-	n := p.arena.node(ScalarKind, tagStr, p.line, p.col(start))
+	n := p.arena.node(ScalarKind, idStr, p.line, p.col(start))
 	n.style = foldedStyle
 	if literal {
 		n.style = literalStyle
@@ -1093,11 +1166,11 @@ func (p *fastParser) flow() *node {
 	}
 	src := p.src
 	isMap := src[p.pos] == '{'
-	n := p.arena.node(SeqKind, tagSeq, p.line, p.col(p.pos))
+	n := p.arena.node(SeqKind, idSeq, p.line, p.col(p.pos))
 	n.flow = true
 	closer := byte(']')
 	if isMap {
-		n.kind, n.tag, closer = MapKind, tagMap, '}'
+		n.kind, n.tid, closer = MapKind, idMap, '}'
 	}
 	p.pos++
 	base := len(p.stack)
@@ -1120,7 +1193,7 @@ func (p *fastParser) flow() *node {
 				p.bail()
 			}
 			p.spaces()
-			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || k.line != p.line || k.tag != tagStr {
+			if p.pos >= p.end || src[p.pos] != ':' || p.pos-ks >= maxKeyLen || int(k.line) != p.line || k.tag() != tagStr {
 				p.bail()
 			}
 			p.pos++
@@ -1235,13 +1308,13 @@ type chunks struct {
 
 // node returns a new node. The chunk's memory is zeroed (by make, or by reset), so only the
 // given fields are written: assigning a whole struct would cost a bulk write barrier.
-func (a *arena) node(kind Kind, tag string, line, col int) *node {
+func (a *arena) node(kind Kind, tag tagID, line, col int) *node {
 	if len(a.nodes) == cap(a.nodes) {
 		a.newNodes()
 	}
 	a.nodes = a.nodes[:len(a.nodes)+1]
 	n := &a.nodes[len(a.nodes)-1]
-	n.kind, n.tag, n.line, n.col = kind, tag, line, col
+	n.kind, n.tid, n.line, n.col = kind, tag, int32(line), int32(col)
 	return n
 }
 
@@ -1302,6 +1375,57 @@ func (a *arena) str(b []byte) string {
 	s := len(a.buf)
 	a.buf = append(a.buf, b...)
 	return unsafe.String(&a.buf[s], len(b))
+}
+
+// arenaMark is a point in the arena's allocations: rewind hands back what came after it.
+type arenaMark struct {
+	nodeFull, nodes, ptrFull, ptrs, bufFull, buf int
+}
+
+func (a *arena) mark() arenaMark {
+	return arenaMark{len(a.full.nodes), len(a.nodes), len(a.full.ptrs), len(a.ptrs), len(a.full.buf), len(a.buf)}
+}
+
+// rewind hands back everything allocated since m, to be handed out again: what it made must
+// no longer be used. Like reset, it zeroes the nodes and lists it takes back.
+func (a *arena) rewind(m arenaMark) {
+	if len(a.full.nodes) == m.nodeFull && len(a.full.ptrs) == m.ptrFull && len(a.full.buf) == m.bufFull {
+		// The common case, a value within the chunks in use at the mark: cut them back.
+		clear(a.nodes[m.nodes:])
+		clear(a.ptrs[m.ptrs:])
+		a.nodes, a.ptrs, a.buf = a.nodes[:m.nodes], a.ptrs[:m.ptrs], a.buf[:m.buf]
+		return
+	}
+	a.nodes, a.full.nodes, a.nodeSpare = rewindChunks(a.nodes, a.full.nodes, a.nodeSpare, m.nodeFull, m.nodes, true)
+	a.ptrs, a.full.ptrs, a.ptrSpare = rewindChunks(a.ptrs, a.full.ptrs, a.ptrSpare, m.ptrFull, m.ptrs, true)
+	a.buf, a.full.buf, a.bufSpare = rewindChunks(a.buf, a.full.buf, a.bufSpare, m.bufFull, m.buf, false)
+}
+
+// rewindChunks makes the chunk that was being filled at the mark (nFull chunks were full then,
+// n elements of it used) the current one again, cut back to n, and the chunks filled after it
+// spare.
+func rewindChunks[T any](cur []T, full, spare [][]T, nFull, n int, zero bool) ([]T, [][]T, [][]T) {
+	if len(full) > nFull {
+		for _, c := range full[nFull+1:] {
+			if zero {
+				clear(c)
+			}
+			spare = append(spare, c[:0])
+		}
+		if cur != nil {
+			if zero {
+				clear(cur)
+			}
+			spare = append(spare, cur[:0])
+		}
+		cur = full[nFull]
+		clear(full[nFull:])
+		full = full[:nFull]
+	}
+	if zero {
+		clear(cur[n:])
+	}
+	return cur[:n], full, spare
 }
 
 // reset makes the arena hand out its chunks again, overwriting what it handed out: the tree

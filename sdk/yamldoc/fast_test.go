@@ -33,11 +33,11 @@ func diffTrees(a, b *node, at string) string {
 		Flow      bool
 		Explicit  bool
 		Anchor    string
-		Line, Col int
+		Line, Col int32
 		Kids      int
 	}
-	pa := props{a.kind, a.tag, a.value, a.style, a.flow, a.explicit, a.anchor(), a.line, a.col, len(a.children)}
-	pb := props{b.kind, b.tag, b.value, b.style, b.flow, b.explicit, b.anchor(), b.line, b.col, len(b.children)}
+	pa := props{a.kind, a.tag(), a.value, a.style, a.flow, a.explicit(), a.anchor(), a.line, a.col, len(a.children)}
+	pb := props{b.kind, b.tag(), b.value, b.style, b.flow, b.explicit(), b.anchor(), b.line, b.col, len(b.children)}
 	if pa != pb {
 		return fmt.Sprintf("%s:\n fast %+v\n yaml %+v", at, pa, pb)
 	}

@@ -82,9 +82,9 @@ func kubeTag(n *node) string {
 	case SeqKind:
 		return tagSeq
 	}
-	switch n.tag {
+	switch n.tag() {
 	case tagInt, tagFloat, tagBool, tagNull:
-		return n.tag
+		return n.tag()
 	}
 	return tagStr
 }
@@ -93,7 +93,7 @@ func kubeTag(n *node) string {
 // the closest value that was parsed.
 func (v Node) Line() int {
 	if v.n != nil && v.n.line > 0 {
-		return v.n.line
+		return int(v.n.line)
 	}
 	if v.doc != nil {
 		return v.doc.Line()
@@ -165,14 +165,14 @@ func (v Node) walk(p fieldpath.Path) (_ Node, line int, _ error) {
 				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(n.children)))
 			}
 			cur = Node{doc: v.doc, n: n.children[e.Index], path: next}
-			line = lineOr(cur.n.line, line)
+			line = lineOr(int(cur.n.line), line)
 		case !e.IsIndex && n.kind == MapKind:
 			en, ok := lookup(n, e.Key)
 			if !ok {
 				return Node{}, line, v.errAt(p[:i+1], line, ErrNotFound, "not found")
 			}
 			cur = Node{doc: v.doc, n: en.v, path: next}
-			line = lineOr(en.k.line, line)
+			line = lineOr(int(en.k.line), line)
 		default:
 			want := "a map"
 			if e.IsIndex {
@@ -244,7 +244,7 @@ func (v Node) GetInt(path string) (int64, error) {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != tagInt && n.tag != tagFloat {
+	if n.kind != ScalarKind || n.tag() != tagInt && n.tag() != tagFloat {
 		return 0, x.typeErr("an integer")
 	}
 	r, ok := numberRat(n)
@@ -264,7 +264,7 @@ func (v Node) GetFloat(path string) (float64, error) {
 		return 0, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || (n.tag != tagInt && n.tag != tagFloat) {
+	if n.kind != ScalarKind || (n.tag() != tagInt && n.tag() != tagFloat) {
 		return 0, x.typeErr("a number")
 	}
 	switch f := scalarValue(n).(type) {
@@ -286,7 +286,7 @@ func (v Node) GetBool(path string) (bool, error) {
 		return false, err
 	}
 	n := x.n.resolved()
-	if n.kind != ScalarKind || n.tag != tagBool {
+	if n.kind != ScalarKind || n.tag() != tagBool {
 		return false, x.typeErr("a boolean")
 	}
 	b, _ := scalarValue(n).(bool)
@@ -427,21 +427,16 @@ func Decode[T any](v Node, path string) (T, error) {
 	return out, err
 }
 
-// aliasBudget bounds how many nodes reading one value may visit, so a "billion laughs" alias
-// bomb fails fast instead of exhausting memory.
-const aliasBudget = 1 << 20
-
 // Value converts the node to Go values as Kubernetes reads it: map[string]any, []any,
 // string, int64 (or *big.Int beyond), float64, bool and nil. Aliases and merge keys are
-// resolved, within a budget.
+// resolved.
 func (v Node) Value() (any, error) {
-	r := reading{budget: aliasBudget}
-	x, err := r.value(v.n)
+	x, err := goValue(v.n)
 	if err != nil {
 		line := v.Line()
 		var re *readErr
 		if errors.As(err, &re) && re.n.line > 0 {
-			line = re.n.line
+			line = int(re.n.line)
 		}
 		return nil, v.errAt(nil, line, nil, err.Error())
 	}

@@ -42,6 +42,9 @@ type jsonParser struct {
 	cLineStart, cPos, cCol int // the column cache of col
 	scratch                []byte
 	keys                   []string
+
+	// check and want are the fast parser's (a read-back check), for a JSON document.
+	check, want *node
 }
 
 // jsonStop is the panic value of a parse that stops: errNeedMore or a *jsonError.
@@ -102,6 +105,7 @@ func (p *jsonParser) parse(src []byte, start, line, lineStart int) (root *node, 
 	p.src, p.pos, p.eof, p.build, p.depth = src, start, true, true, 0
 	p.line, p.lineStart, p.cLineStart = line, lineStart, -1
 	p.stack = p.stack[:0]
+	p.want = p.check
 	p.blanks()
 	err = p.run(func() { root = p.value(true) })
 	return root, err
@@ -132,7 +136,7 @@ func (p *jsonParser) col(pos int) int {
 	return p.cCol
 }
 
-func (p *jsonParser) node(kind Kind, tag string) *node {
+func (p *jsonParser) node(kind Kind, tag tagID) *node {
 	if !p.build {
 		return nil
 	}
@@ -150,7 +154,7 @@ func (p *jsonParser) value(top bool) *node {
 	case c == '{' || c == '[':
 		return p.collection(c == '{')
 	case c == '"':
-		n := p.node(ScalarKind, tagStr)
+		n := p.node(ScalarKind, idStr)
 		s := p.str()
 		if n != nil {
 			n.style, n.value = doubleStyle, s
@@ -159,17 +163,17 @@ func (p *jsonParser) value(top bool) *node {
 	case c == '-' || c >= '0' && c <= '9':
 		return p.number(top)
 	case c == 't':
-		return p.literal("true", tagBool, top)
+		return p.literal("true", idBool, top)
 	case c == 'f':
-		return p.literal("false", tagBool, top)
+		return p.literal("false", idBool, top)
 	case c == 'n':
-		return p.literal("null", tagNull, top)
+		return p.literal("null", idNull, top)
 	}
 	p.fail("invalid character looking for the beginning of a JSON value")
 	return nil
 }
 
-func (p *jsonParser) literal(word, tag string, top bool) *node {
+func (p *jsonParser) literal(word string, tag tagID, top bool) *node {
 	n := p.node(ScalarKind, tag)
 	for i := 0; i < len(word); i++ {
 		if p.pos >= len(p.src) || p.src[p.pos] != word[i] {
@@ -195,7 +199,7 @@ func (p *jsonParser) endScalar(top bool) {
 func (p *jsonParser) number(top bool) *node {
 	src := p.src
 	start := p.pos
-	n := p.node(ScalarKind, tagInt)
+	n := p.node(ScalarKind, idInt)
 	digits := func() int {
 		k := 0
 		for p.pos < len(src) && src[p.pos] >= '0' && src[p.pos] <= '9' {
@@ -234,7 +238,7 @@ func (p *jsonParser) number(top bool) *node {
 	p.endScalar(top)
 	if n != nil {
 		if float {
-			n.tag = tagFloat
+			n.tid = idFloat
 		}
 		b := src[start:p.pos]
 		n.value = unsafe.String(&b[0], len(b))
@@ -246,12 +250,12 @@ func (p *jsonParser) collection(isMap bool) *node {
 	if p.depth++; p.depth > maxJSONDepth {
 		p.fail("JSON nested too deeply")
 	}
-	n := p.node(SeqKind, tagSeq)
+	n := p.node(SeqKind, idSeq)
 	closer := byte(']')
 	if isMap {
 		closer = '}'
 		if n != nil {
-			n.kind, n.tag = MapKind, tagMap
+			n.kind, n.tid = MapKind, idMap
 		}
 	}
 	if n != nil {
@@ -259,18 +263,27 @@ func (p *jsonParser) collection(isMap bool) *node {
 	}
 	p.pos++
 	base := len(p.stack)
+	var want *node
+	if p.build {
+		kind := SeqKind
+		if isMap {
+			kind = MapKind
+		}
+		want = counterpartOf(p.want, kind)
+		p.want = nil
+	}
 	p.blanks()
 	if p.pos < len(p.src) && p.src[p.pos] == closer {
 		p.pos++
 		p.depth--
 		return n
 	}
-	for {
+	for i := 0; ; i++ {
 		if isMap {
 			if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 				p.fail("invalid character looking for the beginning of a JSON object key")
 			}
-			k := p.node(ScalarKind, tagStr)
+			k := p.node(ScalarKind, idStr)
 			s := p.str()
 			if k != nil {
 				k.style, k.value = doubleStyle, s
@@ -281,12 +294,20 @@ func (p *jsonParser) collection(isMap bool) *node {
 			}
 			p.pos++
 			p.blanks()
-			v := p.value(false)
+			var w *node
+			if want != nil && 2*i+1 < len(want.children) && want.children[2*i].value == s {
+				w = want.children[2*i+1]
+			}
+			v := p.checked(w)
 			if p.build {
 				p.stack = append(p.stack, k, v)
 			}
 		} else {
-			v := p.value(false)
+			var w *node
+			if want != nil && i < len(want.children) {
+				w = want.children[i]
+			}
+			v := p.checked(w)
 			if p.build {
 				p.stack = append(p.stack, v)
 			}
@@ -318,6 +339,19 @@ func (p *jsonParser) collection(isMap bool) *node {
 		}
 	}
 	return n
+}
+
+// checked parses a collection's value whose counterpart in a read-back check is w (see
+// checkedValue).
+func (p *jsonParser) checked(w *node) *node {
+	if w == nil {
+		return p.value(false)
+	}
+	mark := p.arena.mark()
+	p.want = w
+	v := p.value(false)
+	p.want = nil
+	return checkedValue(p.arena, v, w, mark)
 }
 
 // str reads a string at pos (on its opening quote) and returns its value decoded as

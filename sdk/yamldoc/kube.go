@@ -18,7 +18,7 @@ import (
 
 // isMergeKey reports whether k is a merge key for goyaml.v2: "<<", plain or tagged !!merge.
 func isMergeKey(k *node) bool {
-	return k.kind == ScalarKind && k.tag == tagMerge && k.value == "<<"
+	return k.kind == ScalarKind && k.tag() == tagMerge && k.value == "<<"
 }
 
 // keyString is the string Kubernetes reads a map key as, and the key's identity before it
@@ -34,14 +34,14 @@ func keyString(k *node) (s, identity, problem string) {
 	if k.json {
 		return k.value, "s" + k.value, ""
 	}
-	switch k.tag {
+	switch k.tag() {
 	case tagNull:
 		return "", "", "a map key is null, which Kubernetes cannot read"
 	case tagBool:
 		s = strconv.FormatBool(yaml11Bools[k.value])
 		return s, "b" + s, ""
 	case tagInt, tagFloat:
-		switch x := yamlNumber(k.tag, k.value).(type) {
+		switch x := yamlNumber(k.tag(), k.value).(type) {
 		case int64:
 			s = strconv.FormatInt(x, 10)
 			return s, "i" + s, ""
@@ -212,15 +212,10 @@ func lookup(m *node, key string) (e entry, ok bool) {
 	return entry{}, false
 }
 
-// reading computes what Kubernetes reads from a value, as Go values, within an alias budget.
-type reading struct{ budget int }
-
-// value is the node as Go values: map[string]any, []any, string, bool, nil, int64, *big.Int
-// (integers beyond int64) and float64.
-func (r *reading) value(n *node) (any, error) {
-	if r.budget--; r.budget < 0 {
-		return nil, &readErr{n, "value expands to too many nodes (YAML alias bomb?)"}
-	}
+// goValue is what Kubernetes reads from a value, as Go values: map[string]any, []any, string,
+// bool, nil, int64, *big.Int (integers beyond int64) and float64. Like every walk of a value
+// that follows aliases, it needs no budget of its own: see v2Sim.
+func goValue(n *node) (any, error) {
 	n = n.resolved()
 	if n == nil {
 		return nil, nil
@@ -233,7 +228,7 @@ func (r *reading) value(n *node) (any, error) {
 		}
 		out := make(map[string]any, len(es))
 		for _, e := range es {
-			v, err := r.value(e.v)
+			v, err := goValue(e.v)
 			if err != nil {
 				return nil, err
 			}
@@ -243,7 +238,7 @@ func (r *reading) value(n *node) (any, error) {
 	case SeqKind:
 		out := make([]any, len(n.children))
 		for i, c := range n.children {
-			v, err := r.value(c)
+			v, err := goValue(c)
 			if err != nil {
 				return nil, err
 			}
@@ -279,6 +274,15 @@ func goScalar(n *node) (any, error) {
 
 // v2Sim counts the values goyaml.v2 decodes for a document, in its order, to refuse what it
 // refuses as "excessive aliasing" (an alias bomb) and aliases that contain themselves.
+//
+// That is the only bound on aliases, as it is Kubernetes': a document is refused for what it
+// decodes through aliases, relative to what it decodes in all, never for its size. Only yaml.v3
+// makes alias nodes (slow.go), and every document it parses that has one goes through v2Sim
+// first, then through goyaml.v2 itself (crossCheck); an edit copies what it takes through an
+// alias and makes no alias. So every tree yamldoc holds expands to at most what goyaml.v2
+// allows (about 1.2 million values decoded through aliases, or a ninth of the values of a
+// document of over 4 million), and walking it (reading, comparing, copying, writing JSON)
+// needs no budget of its own: one would only refuse large documents Kubernetes reads.
 type v2Sim struct {
 	decodeCount, aliasCount, aliasDepth int
 	active                              map[*node]bool
@@ -301,12 +305,12 @@ func (s *v2Sim) unmarshal(n *node) error {
 		s.aliasCount++
 	}
 	if s.aliasCount > 100 && s.decodeCount > 1000 && float64(s.aliasCount)/float64(s.decodeCount) > allowedAliasRatio(s.decodeCount) {
-		return &SyntaxError{Line: n.line, Msg: "the document's aliases expand to too many values (excessive aliasing, a YAML alias bomb): Kubernetes refuses it"}
+		return &SyntaxError{Line: int(n.line), Msg: "the document's aliases expand to too many values (excessive aliasing, a YAML alias bomb): Kubernetes refuses it"}
 	}
 	switch n.kind {
 	case AliasKind:
 		if s.active[n] {
-			return &SyntaxError{Line: n.line, Msg: "an alias refers to an anchor that contains it"}
+			return &SyntaxError{Line: int(n.line), Msg: "an alias refers to an anchor that contains it"}
 		}
 		s.active[n] = true
 		s.aliasDepth++
@@ -344,13 +348,13 @@ func (s *v2Sim) merge(k, v *node) error {
 	switch v.kind {
 	case MapKind, AliasKind:
 		if v.resolved().kind != MapKind {
-			return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+			return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 		}
 		return s.unmarshal(v)
 	case SeqKind:
 		for i := len(v.children) - 1; i >= 0; i-- {
 			if v.children[i].resolved().kind != MapKind {
-				return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+				return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 			}
 			if err := s.unmarshal(v.children[i]); err != nil {
 				return err
@@ -358,5 +362,5 @@ func (s *v2Sim) merge(k, v *node) error {
 		}
 		return nil
 	}
-	return &SyntaxError{Line: k.line, Msg: "a \"<<\" merge key must name a map or a list of maps"}
+	return &SyntaxError{Line: int(k.line), Msg: "a \"<<\" merge key must name a map or a list of maps"}
 }

@@ -42,6 +42,10 @@ func TestReadsAsKubernetes(t *testing.T) {
 		{"a --- line with content", "the decoder refuses it", "a: 1\n--- b\n", nil, "must be a document separator"},
 		{"colliding keys", "1 and \"1\" are one key once read", "1: a\n\"1\": b\n", nil, "same key once Kubernetes reads them as strings"},
 		{"infinity", "JSON cannot hold .inf: the decoder refuses the document", "a: .inf\n", nil, ".inf or .nan"},
+		{"alias expansion within goyaml.v2's limit", "199 aliases of a 200-item list: under 99% of the decoded values come through aliases",
+			aliasBoundary(199), []string{aliasBoundaryJSON(199)}, ""},
+		{"alias expansion past goyaml.v2's limit", "one more alias: the decoder refuses the document as excessive aliasing, so does yamldoc",
+			aliasBoundary(200), nil, "excessive aliasing"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,4 +104,10 @@ func TestErrorsQuoteNothing(t *testing.T) {
 			t.Errorf("Parse(%q) error quotes the document: %v", src, err)
 		}
 	}
+}
+
+// aliasBoundaryJSON is what Kubernetes reads from aliasBoundary(m).
+func aliasBoundaryJSON(m int) string {
+	list := "[" + strings.TrimSuffix(strings.Repeat("1,", 200), ",") + "]"
+	return `{"a":` + list + `,"b":[` + strings.TrimSuffix(strings.Repeat(list+",", m), ",") + "]}"
 }

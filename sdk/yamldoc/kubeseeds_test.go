@@ -1,5 +1,7 @@
 package yamldoc
 
+import "strings"
+
 // kubeSeeds are the inputs on which yamldoc was found to read less than Kubernetes, or
 // otherwise: the differential fuzz target starts from them, and the table tests pin each.
 var kubeSeeds = []string{
@@ -58,6 +60,10 @@ var kubeSeeds = []string{
 	"a: !!merge <<\n",
 	"a: &a 1\nb: {*a : 2}\n",
 	"stringData:\n  password: *S3cr3t-Pa55\n",
+	// goyaml.v2's alias-ratio limit, on both sides: 199 aliases of a 200-item list are read,
+	// 200 are "excessive aliasing" (aliasBoundary).
+	aliasBoundary(199),
+	aliasBoundary(200),
 	// Document boundaries.
 	"a: 1\n...\nb: 2\n",
 	"a: 1\n...\n# only a comment\n",
@@ -78,4 +84,11 @@ var kubeSeeds = []string{
 	"~\n",
 	"- 1\n- 2\n",
 	"x\n",
+}
+
+// aliasBoundary is a document whose list b holds m aliases of the 200-item list a: goyaml.v2
+// reads it for m up to 199 and refuses it as excessive aliasing from 200 on, where more than
+// 99% of what it decodes comes through aliases.
+func aliasBoundary(m int) string {
+	return "a: &a [" + strings.TrimSuffix(strings.Repeat("1,", 200), ",") + "]\nb: [" + strings.TrimSuffix(strings.Repeat("*a,", m), ",") + "]\n"
 }

@@ -38,19 +38,23 @@ const (
 // node is one value of a document. Nodes parsed from the source have a position; nodes made
 // by an edit have none (synthetic) and are rendered when the file is saved.
 type node struct {
-	tag      string  // resolved short tag: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq, or a custom one
 	value    string  // scalars only
 	children []*node // map: key, value, key, value...; seq: items
 	more     *nodeMore
 
-	line, col int // 1-based; col counts characters as the YAML parser does; 0 for synthetic nodes
+	// 1-based (at most maxLine); col counts characters as the YAML parser does; 0 for synthetic
+	// nodes.
+	line, col int32
 
-	kind     Kind
-	style    scalarStyle
-	flow     bool // collections written in flow style ({...} / [...])
-	explicit bool // the source spells a tag (!!str x, !Ref y)
-	dirty    bool // a descendant changed
-	json     bool // a scalar of a JSON stream: read by encoding/json's rules (exact numbers)
+	kind  Kind
+	style scalarStyle
+	// tid is the resolved short tag (see tag): !!str, !!int, !!float, !!bool, !!null, !!map,
+	// !!seq..., or idOther for a custom one, whose text is in nodeMore. A byte, not a string,
+	// as the many nodes of a large document are most of its memory.
+	tid   tagID
+	flow  bool // collections written in flow style ({...} / [...])
+	dirty bool // a descendant changed
+	json  bool // a scalar of a JSON stream: read by encoding/json's rules (exact numbers)
 	// A map's keys need more than a string comparison: a "<<" merge key, or a key that is
 	// not a plain string (1, yes, an alias), which Kubernetes turns into a string.
 	merges, oddKeys bool
@@ -70,6 +74,90 @@ type nodeMore struct {
 	// copyOf is the parsed node an edit copied (through an alias or at a shared anchor) and
 	// edits instead; a copy that has a position is written where copyOf is.
 	copyOf *node
+	// tag is a tag with no tagID (custom: !Ref); explicit: the source spells the node's tag
+	// (!!str x, !Ref y), which only the few documents yaml.v3 parses do.
+	tag      string
+	explicit bool
+}
+
+// tagID is a resolved short tag, as a byte.
+type tagID uint8
+
+const (
+	idNone tagID = iota // no tag ("")
+	idStr
+	idInt
+	idFloat
+	idBool
+	idNull
+	idTimestamp
+	idMerge
+	idBinary
+	idMap
+	idSeq
+	idOther // any other tag: its text is in nodeMore.tag
+)
+
+var tagText = [...]string{idNone: "", idStr: tagStr, idInt: tagInt, idFloat: tagFloat, idBool: tagBool, idNull: tagNull,
+	idTimestamp: tagTimestamp, idMerge: tagMerge, idBinary: tagBinary, idMap: tagMap, idSeq: tagSeq}
+
+func tagIDOf(tag string) tagID {
+	switch tag {
+	case "":
+		return idNone
+	case tagStr:
+		return idStr
+	case tagInt:
+		return idInt
+	case tagFloat:
+		return idFloat
+	case tagBool:
+		return idBool
+	case tagNull:
+		return idNull
+	case tagTimestamp:
+		return idTimestamp
+	case tagMerge:
+		return idMerge
+	case tagBinary:
+		return idBinary
+	case tagMap:
+		return idMap
+	case tagSeq:
+		return idSeq
+	}
+	return idOther
+}
+
+// tag is the node's resolved short tag.
+func (n *node) tag() string {
+	if n.tid == idOther {
+		return n.more.tag
+	}
+	return tagText[n.tid]
+}
+
+func (n *node) setTag(tag string) {
+	if n.tid = tagIDOf(tag); n.tid == idOther {
+		n.extra().tag = tag
+	} else if n.more != nil {
+		n.more.tag = ""
+	}
+}
+
+// sameTag reports whether a and b have the same tag.
+func sameTag(a, b *node) bool {
+	return a.tid == b.tid && (a.tid != idOther || a.more.tag == b.more.tag)
+}
+
+// explicit reports whether the source spells the node's tag.
+func (n *node) explicit() bool { return n.more != nil && n.more.explicit }
+
+// copyTag gives n the tag of c.
+func (n *node) copyTag(c *node) {
+	if n.tid = c.tid; c.tid == idOther {
+		n.extra().tag = c.more.tag
+	}
 }
 
 func (n *node) extra() *nodeMore {

@@ -70,7 +70,7 @@ func (d *Doc) rendered() ([]byte, error) {
 // at a line start, outside quotes: a quoted "#" counts too, which only makes it cautious).
 func (d *Doc) hasComments() bool {
 	src := d.file.src
-	start := d.offset(d.origRoot.line, d.origRoot.col)
+	start := d.offset(int(d.origRoot.line), int(d.origRoot.col))
 	end, err := d.nodeEnd(d.origRoot, -1)
 	if err != nil || end < start {
 		end = d.end
@@ -102,16 +102,28 @@ func hasAnchors(n *node) bool {
 	return false
 }
 
+// checkWhileParsingMin is the size from which readsBack compares the document with the edited
+// tree while it parses it (fastParser.check), holding no second tree: that costs about a tenth
+// more instructions than parsing whole then comparing, which only a large document is worth.
+const checkWhileParsingMin = 1 << 20
+
 // readsBack parses out (the document as written, up to its end) and compares it with the
 // edited tree, so that no splice can ever write something other than what the stage set.
 func (d *Doc) readsBack(out []byte) bool {
 	body := out[d.body-d.start:]
+	if 1+len(body) > maxLine {
+		return false
+	}
 	c := d.file.checker
 	c.arena.reset() // the previous check's tree is no longer used
+	var check *node
+	if len(body) >= checkWhileParsingMin {
+		check = d.root
+	}
 	var n *node
 	switch {
 	case d.json:
-		jp := jsonParser{arena: c.arena}
+		jp := jsonParser{arena: c.arena, check: check}
 		var err error
 		if n, err = jp.parse(body, 0, 1, 0); err != nil {
 			return false
@@ -128,7 +140,10 @@ func (d *Doc) readsBack(out []byte) bool {
 			return false
 		}
 		var err error
-		if n, err = parseYAML(c, body, 0, len(body), 1, nil); err != nil {
+		c.check = check
+		n, err = parseYAML(c, body, 0, len(body), 1, nil)
+		c.check = nil
+		if err != nil {
 			return false
 		}
 	}
@@ -260,7 +275,7 @@ func (p *patcher) diffMap(m *node) error {
 // line where it ends.
 func (p *patcher) deleteLines(first *node, end func() (int, error)) error {
 	d := p.d
-	ks := d.offset(first.line, first.col)
+	ks := d.offset(int(first.line), int(first.col))
 	ls := d.lineStartOf(ks)
 	for i := ls; i < ks; i++ {
 		if c := d.file.src[i]; c != ' ' && c != '-' {
@@ -424,7 +439,7 @@ func (p *patcher) insertFlow(m *node, added []*node, isMap bool) error {
 	var indent string
 	sep := ", "
 	if multiline {
-		indent = lineIndent(d, d.offset(lastKey.line, lastKey.col))
+		indent = lineIndent(d, d.offset(int(lastKey.line), int(lastKey.col)))
 		sep = "," + p.st.nl + indent
 	} else if p.st.json && p.st.jsonSep == ":" {
 		sep = ","
@@ -578,7 +593,7 @@ func (d *Doc) renderWhole() []byte {
 	var b bytes.Buffer
 	pre, post := src[d.start:d.end], []byte(nil)
 	if d.origRoot != nil {
-		start := d.offset(d.origRoot.line, d.origRoot.col)
+		start := d.offset(int(d.origRoot.line), int(d.origRoot.col))
 		pre = src[d.start:start]
 		if end, err := d.nodeEnd(d.origRoot, -1); err == nil && end >= start {
 			post = src[end:d.end]
@@ -615,7 +630,7 @@ func (d *Doc) renderWhole() []byte {
 func (p *patcher) entryBounds(c *node, i int) (start, end int, err error) {
 	d := p.d
 	orig := origChildren(c)
-	start = d.offset(orig[i].line, orig[i].col)
+	start = d.offset(int(orig[i].line), int(orig[i].col))
 	if c.kind == MapKind {
 		end, err = d.mapValueEnd(c, i)
 	} else {
@@ -708,7 +723,7 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 	for r := 0; r < len(gone); r++ {
 		i := gone[r]
 		k := orig[i]
-		ks := d.offset(k.line, k.col)
+		ks := d.offset(int(k.line), int(k.col))
 		ls := d.lineStartOf(ks)
 		if bytes.IndexByte(d.file.src[ls:ks], '-') < 0 {
 			if err := p.deleteLines(k, func() (int, error) { return d.mapValueEnd(m, i) }); err != nil {
@@ -731,7 +746,7 @@ func (p *patcher) deleteBlockEntries(m *node, gone []int, cur map[*node]int) err
 			return errRerender // nothing parsed is left to sit on the dash line
 		}
 		nk := orig[next]
-		ns := d.offset(nk.line, nk.col)
+		ns := d.offset(int(nk.line), int(nk.col))
 		if nk.line == k.line || d.indentOf(ns) != ks-ls {
 			return errRerender
 		}

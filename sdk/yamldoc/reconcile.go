@@ -74,5 +74,5 @@ func (d *Doc) anchorConflict(anchor, use *node, removed bool) error {
 	if removed {
 		what = "is removed or replaced"
 	}
-	return &FieldError{File: d.file.name, Line: anchor.line, Msg: fmt.Sprintf("the anchored value on this line %s, but its alias at line %d is not: writing the edit would change what that alias reads too; edit every use of the anchor alike (or only the alias's place)", what, use.line)}
+	return &FieldError{File: d.file.name, Line: int(anchor.line), Msg: fmt.Sprintf("the anchored value on this line %s, but its alias at line %d is not: writing the edit would change what that alias reads too; edit every use of the anchor alike (or only the alias's place)", what, use.line)}
 }

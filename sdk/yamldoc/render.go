@@ -99,7 +99,7 @@ func (d *Doc) learnJSON(root *node, st *style) {
 	if first.line == root.line {
 		st.jsonIndent = ""
 	} else {
-		off := d.offset(first.line, first.col)
+		off := d.offset(int(first.line), int(first.col))
 		ls := d.lineStartOf(off)
 		st.jsonIndent = string(d.file.src[ls:off])
 		if st.jsonIndent == "" {
@@ -323,10 +323,10 @@ func (st style) scalar(n *node, inFlow bool) string {
 		return jsonScalar(n)
 	}
 	prefix := ""
-	if n.explicit && n.tag != "" && !strings.HasPrefix(n.tag, "!!") {
-		prefix = n.tag + " "
+	if n.explicit() && n.tag() != "" && !strings.HasPrefix(n.tag(), "!!") {
+		prefix = n.tag() + " "
 	}
-	switch n.tag {
+	switch n.tag() {
 	case "!!str", "!!timestamp", "!!binary":
 	case "!!null":
 		if n.value == "" || n.value == "~" {
@@ -337,7 +337,7 @@ func (st style) scalar(n *node, inFlow bool) string {
 		return prefix + n.value
 	default:
 		if prefix == "" {
-			prefix = n.tag + " "
+			prefix = n.tag() + " "
 		}
 	}
 	want := n.style
@@ -345,7 +345,7 @@ func (st style) scalar(n *node, inFlow bool) string {
 		want = r.style
 	}
 	s := n.value
-	isStr := n.tag == "!!str"
+	isStr := n.tag() == "!!str"
 	switch want {
 	case singleStyle:
 		if !strings.ContainsAny(s, "\n\r\t") && printable(s) {
@@ -364,7 +364,7 @@ func (st style) scalar(n *node, inFlow bool) string {
 // reads back exactly.
 // With plusStep, the lines sit one indentation step deeper than indent.
 func (st style) literal(n *node, indent int, plusStep bool) (string, bool) {
-	if st.json || n.kind != ScalarKind || n.tag != "!!str" || !strings.Contains(n.value, "\n") {
+	if st.json || n.kind != ScalarKind || n.tag() != "!!str" || !strings.Contains(n.value, "\n") {
 		return "", false
 	}
 	if plusStep {

@@ -239,7 +239,7 @@ func resolveTagged(tag, s string) (string, string) {
 // scalarValue is a scalar as Kubernetes reads it: nil, bool, int64, uint64, float64 or string.
 func scalarValue(n *node) any {
 	if n.json {
-		switch n.tag {
+		switch n.tag() {
 		case tagStr:
 			return n.value
 		case tagBool:
@@ -249,13 +249,13 @@ func scalarValue(n *node) any {
 		}
 		return jsonNumber(n.value)
 	}
-	switch n.tag {
+	switch n.tag() {
 	case tagNull:
 		return nil
 	case tagBool:
 		return yaml11Bools[n.value]
 	case tagInt, tagFloat:
-		return yamlNumber(n.tag, n.value)
+		return yamlNumber(n.tag(), n.value)
 	case tagBinary:
 		b, _ := base64.StdEncoding.DecodeString(n.value)
 		return string(b)

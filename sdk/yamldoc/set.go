@@ -150,7 +150,8 @@ func (d *Doc) own(parent *node, i int, inCopy bool, log *editLog) (*node, bool) 
 	case c.kind == AliasKind:
 		// An alias use: a copy of the anchored value, written in place of the alias.
 		t := c.resolved()
-		cp := &node{kind: t.kind, tag: t.tag, value: t.value, style: t.style, flow: t.flow, json: t.json, merges: t.merges, oddKeys: t.oddKeys}
+		cp := &node{kind: t.kind, value: t.value, style: t.style, flow: t.flow, json: t.json, merges: t.merges, oddKeys: t.oddKeys}
+		cp.copyTag(t)
 		cp.children = append([]*node(nil), t.children...)
 		cp.extra().copyOf, cp.more.replaces = t, c
 		log.touch([]*node{parent})
@@ -160,8 +161,12 @@ func (d *Doc) own(parent *node, i int, inCopy bool, log *editLog) (*node, bool) 
 		return c, inCopy || c.copyOf() != nil
 	case c.kind != ScalarKind && (inCopy || c.shared()):
 		// A parsed node others share: a copy written where it is.
-		cp := &node{kind: c.kind, tag: c.tag, value: c.value, style: c.style, flow: c.flow, json: c.json, merges: c.merges, oddKeys: c.oddKeys,
-			explicit: c.explicit, line: c.line, col: c.col}
+		cp := &node{kind: c.kind, value: c.value, style: c.style, flow: c.flow, json: c.json, merges: c.merges, oddKeys: c.oddKeys,
+			line: c.line, col: c.col}
+		cp.copyTag(c)
+		if c.explicit() {
+			cp.extra().explicit = true
+		}
 		cp.children = append([]*node(nil), c.children...)
 		m := cp.extra()
 		m.copyOf, m.anchor = c, c.anchor()
@@ -194,7 +199,7 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 		if !create {
 			return nil, d.fieldErr(nil, d.firstLine, ErrNotFound, "not found: the document is empty")
 		}
-		d.root = &node{kind: MapKind, tag: "!!map"}
+		d.root = &node{kind: MapKind, tid: idMap}
 		d.replaced = true
 		*log = append(*log, undoStep{root: d})
 	}
@@ -206,10 +211,10 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 		switch {
 		case e.IsIndex:
 			if cur.kind != SeqKind {
-				return nil, d.fieldErr(p[:i], line, nil, fmt.Sprintf("is %s, not a list", describe(cur)))
+				return nil, d.fieldErr(p[:i], int(line), nil, fmt.Sprintf("is %s, not a list", describe(cur)))
 			}
 			if e.Index >= len(cur.children) {
-				return nil, d.fieldErr(p[:i+1], line, ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(cur.children)))
+				return nil, d.fieldErr(p[:i+1], int(line), ErrNotFound, fmt.Sprintf("not found: the list has %d items", len(cur.children)))
 			}
 			next, inCopy = d.own(cur, e.Index, inCopy, log)
 			if next.line > 0 {
@@ -217,34 +222,34 @@ func (d *Doc) chain(p fieldpath.Path, create bool, log *editLog) ([]*node, error
 			}
 		default:
 			if cur.kind != MapKind {
-				return nil, d.fieldErr(p[:i], line, nil, fmt.Sprintf("is %s, not a map", describe(cur)))
+				return nil, d.fieldErr(p[:i], int(line), nil, fmt.Sprintf("is %s, not a map", describe(cur)))
 			}
 			en, ok := lookup(cur, e.Key)
 			switch {
 			case !ok && create:
-				next = &node{kind: MapKind, tag: "!!map"}
+				next = &node{kind: MapKind, tid: idMap}
 				log.touch(out)
 				log.setChildren(cur, append(cur.children[:len(cur.children):len(cur.children)], keyNode(e.Key), next))
 			case !ok:
-				return nil, d.fieldErr(p[:i+1], line, ErrNotFound, "not found")
+				return nil, d.fieldErr(p[:i+1], int(line), ErrNotFound, "not found")
 			case en.via >= 0:
 				// Only a "<<" merge key supplies the key: it becomes an explicit key, after the
 				// merge keys (a key before a "<<" is overridden by what it merges), holding
 				// a copy of the merged value.
 				if k := explicitKey(cur, e.Key); k >= 0 {
-					return nil, d.fieldErr(p[:i+1], cur.children[en.via].line, nil, "the key is written before a \"<<\" merge key that overrides it; move it after the merge key to edit it")
+					return nil, d.fieldErr(p[:i+1], int(cur.children[en.via].line), nil, "the key is written before a \"<<\" merge key that overrides it; move it after the merge key to edit it")
 				}
 				log.touch(out)
 				log.setChildren(cur, append(cur.children[:len(cur.children):len(cur.children)], keyNode(e.Key), en.v))
 				next, inCopy = d.own(cur, len(cur.children)-1, true, log)
-				if next.kind == ScalarKind && next.tag == tagNull && create {
-					next = &node{kind: MapKind, tag: "!!map"}
+				if next.kind == ScalarKind && next.tag() == tagNull && create {
+					next = &node{kind: MapKind, tid: idMap}
 					log.setChild(cur, len(cur.children)-1, next)
 				}
 			default:
 				idx := en.i + 1
-				if en.v.kind == ScalarKind && en.v.tag == tagNull && create {
-					next = &node{kind: MapKind, tag: "!!map", more: &nodeMore{replaces: en.v}}
+				if en.v.kind == ScalarKind && en.v.tag() == tagNull && create {
+					next = &node{kind: MapKind, tid: idMap, more: &nodeMore{replaces: en.v}}
 					log.touch(out)
 					log.setChild(cur, idx, next)
 				} else {
@@ -269,7 +274,7 @@ func (d *Doc) checkCreate(full fieldpath.Path) error {
 			cur = cur.resolved()
 			if cur.kind == MapKind && !e.IsIndex {
 				en, ok := lookup(cur, e.Key)
-				if !ok || en.v.resolved().kind == ScalarKind && en.v.resolved().tag == tagNull {
+				if !ok || en.v.resolved().kind == ScalarKind && en.v.resolved().tag() == tagNull {
 					from = i + 1
 					break
 				}
@@ -299,7 +304,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 	switch {
 	case last.IsIndex:
 		if parent.kind != SeqKind {
-			return false, d.fieldErr(full[:len(full)-1], line, nil, fmt.Sprintf("is %s, not a list", describe(parent)))
+			return false, d.fieldErr(full[:len(full)-1], int(line), nil, fmt.Sprintf("is %s, not a list", describe(parent)))
 		}
 		switch {
 		case last.Index < len(parent.children):
@@ -314,11 +319,11 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 			log.touch(chain)
 			log.setChildren(parent, append(parent.children[:len(parent.children):len(parent.children)], nv))
 		default:
-			return false, d.fieldErr(full, line, nil, fmt.Sprintf("index out of range: the list has %d items (append at [%d])", len(parent.children), len(parent.children)))
+			return false, d.fieldErr(full, int(line), nil, fmt.Sprintf("index out of range: the list has %d items (append at [%d])", len(parent.children), len(parent.children)))
 		}
 	default:
 		if parent.kind != MapKind {
-			return false, d.fieldErr(full[:len(full)-1], line, nil, fmt.Sprintf("is %s, not a map", describe(parent)))
+			return false, d.fieldErr(full[:len(full)-1], int(line), nil, fmt.Sprintf("is %s, not a map", describe(parent)))
 		}
 		en, ok := lookup(parent, last.Key)
 		switch {
@@ -328,7 +333,7 @@ func (d *Doc) setIn(chain []*node, parent *node, last fieldpath.Elem, nv *node, 
 			// A new key, or one only a "<<" merge key supplies: an explicit key after the
 			// merge keys overrides the merged value.
 			if ok && explicitKey(parent, last.Key) >= 0 {
-				return false, d.fieldErr(full, parent.children[en.via].line, nil, "the key is written before a \"<<\" merge key that overrides it; move it after the merge key to edit it")
+				return false, d.fieldErr(full, int(parent.children[en.via].line), nil, "the key is written before a \"<<\" merge key that overrides it; move it after the merge key to edit it")
 			}
 			log.touch(chain)
 			log.setChildren(parent, append(parent.children[:len(parent.children):len(parent.children)], keyNode(last.Key), nv))
@@ -438,11 +443,11 @@ func (d *Doc) deleteKey(chain []*node, m *node, key string, log *editLog) (bool,
 				}
 			}
 			if !found {
-				return had, d.fieldErr(nil, m.children[en.via].line, nil, "internal error: the merge key's map was not found")
+				return had, d.fieldErr(nil, int(m.children[en.via].line), nil, "internal error: the merge key's map was not found")
 			}
 		}
 		if src.kind != MapKind {
-			return had, d.fieldErr(nil, m.children[en.via].line, nil, "a \"<<\" merge key must name a map or a list of maps")
+			return had, d.fieldErr(nil, int(m.children[en.via].line), nil, "a \"<<\" merge key must name a map or a list of maps")
 		}
 		if _, err := d.deleteKey(sub, src, key, log); err != nil {
 			return had, err
@@ -454,10 +459,10 @@ func (d *Doc) deleteKey(chain []*node, m *node, key string, log *editLog) (bool,
 			log.setChildren(m, append(m.children[:idx:idx], m.children[idx+2:]...))
 		}
 	}
-	return had, d.fieldErr(nil, m.line, nil, "internal error: the key is supplied by too many merge keys")
+	return had, d.fieldErr(nil, int(m.line), nil, "internal error: the key is supplied by too many merge keys")
 }
 
-func keyNode(k string) *node { return &node{kind: ScalarKind, tag: "!!str", value: k} }
+func keyNode(k string) *node { return &node{kind: ScalarKind, tid: idStr, value: k} }
 
 func (d *Doc) fieldErr(p fieldpath.Path, line int, wrapped error, msg string) error {
 	return &FieldError{File: d.file.name, Line: line, Path: p.String(), Msg: msg, Err: wrapped}

@@ -28,7 +28,7 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 	var y yaml.Node
 	err := dec.Decode(&y)
 	if err == io.EOF {
-		return nil, crossCheck(src, firstLine, nil)
+		return nil, crossCheck(src, firstLine, nil, nil)
 	}
 	if err != nil {
 		return nil, slowError(src, firstLine, err)
@@ -46,7 +46,7 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 		return nil, &SyntaxError{Line: line, Msg: "content after the end of the document (after a \"...\" line, or a \"---\" not at the start of a line): Kubernetes ignores it; start a new document with a \"---\" line instead"}
 	}
 	if y.Kind == 0 || len(y.Content) == 0 {
-		return nil, crossCheck(src, firstLine, nil)
+		return nil, crossCheck(src, firstLine, nil, nil)
 	}
 	c := converter{off: firstLine - 1, anchors: map[*yaml.Node]*node{}}
 	root, err := c.convert(y.Content[0])
@@ -54,13 +54,14 @@ func parseSlow(src []byte, firstLine int) (*node, error) {
 		return nil, err
 	}
 	// A document whose only content is a null (a bare "---" with a comment) is empty.
-	if root.kind == ScalarKind && root.tag == tagNull && root.value == "" && root.anchor() == "" {
+	if root.kind == ScalarKind && root.tag() == tagNull && root.value == "" && root.anchor() == "" {
 		root = nil
 	}
-	if err := checkReading(root, c.aliases); err != nil {
+	v, err := checkReading(root, c.aliases)
+	if err != nil {
 		return nil, err
 	}
-	return root, crossCheck(src, firstLine, root)
+	return root, crossCheck(src, firstLine, root, v)
 }
 
 // documentEndLine is the 1-based line of the first "..." line of src, or 0.
@@ -82,35 +83,35 @@ func documentEndLine(src []byte) int {
 }
 
 // checkReading reads the whole document as Kubernetes would, so that a document it cannot
-// read is refused at parse time with the line of the problem.
-func checkReading(root *node, aliases bool) error {
+// read is refused at parse time with the line of the problem; v is what it reads. An alias bomb
+// is refused before anything expands it.
+func checkReading(root *node, aliases bool) (v any, err error) {
 	if root == nil {
-		return nil
+		return nil, nil
 	}
 	if aliases {
 		s := v2Sim{active: map[*node]bool{}}
 		s.decodeCount = 1 // the document
 		if err := s.unmarshal(root); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	r := reading{budget: aliasBudget}
-	if _, err := r.value(root); err != nil {
-		return readError(err)
+	if v, err = goValue(root); err != nil {
+		return nil, readError(err)
 	}
-	return nil
+	return v, nil
 }
 
 func readError(err error) error {
 	var re *readErr
 	if errors.As(err, &re) {
-		return &SyntaxError{Line: re.n.line, Msg: re.msg}
+		return &SyntaxError{Line: int(re.n.line), Msg: re.msg}
 	}
 	return err
 }
 
-// crossCheck compares the reading of a chunk with goyaml.v2's.
-func crossCheck(src []byte, firstLine int, root *node) error {
+// crossCheck compares the reading of a chunk, v from root, with goyaml.v2's.
+func crossCheck(src []byte, firstLine int, root *node, v any) error {
 	want, err := sigsyaml.YAMLToJSON(lineChunk(src))
 	if err != nil {
 		return v2Error(src, firstLine, err)
@@ -119,19 +120,15 @@ func crossCheck(src []byte, firstLine int, root *node) error {
 	if root == nil {
 		got = []byte("null")
 	} else {
-		r := reading{budget: aliasBudget}
-		v, err := r.value(root)
-		if err != nil {
-			return readError(err)
-		}
+		var err error
 		if got, err = json.Marshal(v); err != nil {
-			return &SyntaxError{Line: root.line, Msg: "this document cannot be read as JSON, as Kubernetes reads it"}
+			return &SyntaxError{Line: int(root.line), Msg: "this document cannot be read as JSON, as Kubernetes reads it"}
 		}
 	}
 	if !bytes.Equal(got, want) {
 		line := firstLine
 		if root != nil {
-			line = root.line
+			line = int(root.line)
 		}
 		return &SyntaxError{Line: line, Msg: "Kubernetes' YAML reader (goyaml.v2) reads this document differently from yamldoc; it is refused rather than misread"}
 	}
@@ -146,14 +143,16 @@ type converter struct {
 }
 
 func (c *converter) convert(y *yaml.Node) (*node, error) {
-	n := &node{line: y.Line + c.off, col: y.Column}
+	n := &node{line: int32(y.Line + c.off), col: int32(y.Column)}
 	if y.Anchor != "" {
 		n.extra().anchor = y.Anchor
 	}
 	if y.Line == 0 {
-		n.line = 1 + c.off
+		n.line = int32(1 + c.off)
 	}
-	n.explicit = y.Style&yaml.TaggedStyle != 0
+	if y.Style&yaml.TaggedStyle != 0 {
+		n.extra().explicit = true
+	}
 	switch y.Kind {
 	case yaml.ScalarNode:
 		n.kind = ScalarKind
@@ -169,21 +168,21 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 			n.style = foldedStyle
 		}
 		switch {
-		case n.explicit:
+		case n.explicit():
 			tag, problem := resolveTagged(y.ShortTag(), y.Value)
 			if problem != "" {
-				return nil, &SyntaxError{Line: n.line, Msg: problem}
+				return nil, &SyntaxError{Line: int(n.line), Msg: problem}
 			}
-			n.tag = tag
+			n.setTag(tag)
 		case n.style == plainStyle:
-			n.tag = resolvePlain(y.Value)
+			n.setTag(resolvePlain(y.Value))
 		default:
-			n.tag = tagStr
+			n.tid = idStr
 		}
 	case yaml.MappingNode, yaml.SequenceNode:
-		n.kind, n.tag = MapKind, tagMap
+		n.kind, n.tid = MapKind, idMap
 		if y.Kind == yaml.SequenceNode {
-			n.kind, n.tag = SeqKind, tagSeq
+			n.kind, n.tid = SeqKind, idSeq
 		}
 		n.flow = y.Style&yaml.FlowStyle != 0
 		n.children = make([]*node, len(y.Content))
@@ -199,7 +198,7 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 				switch k := n.children[i]; {
 				case isMergeKey(k):
 					n.merges = true
-				case k.kind != ScalarKind || k.tag != tagStr:
+				case k.kind != ScalarKind || k.tag() != tagStr:
 					n.oddKeys = true
 				}
 			}
@@ -211,13 +210,13 @@ func (c *converter) convert(y *yaml.Node) (*node, error) {
 		n.kind = AliasKind
 		target, ok := c.anchors[y.Alias]
 		if !ok {
-			return nil, &SyntaxError{Line: n.line, Msg: "an alias refers to an anchor that is not defined before it"}
+			return nil, &SyntaxError{Line: int(n.line), Msg: "an alias refers to an anchor that is not defined before it"}
 		}
 		n.extra().alias = target
 		target.extra().uses = append(target.extra().uses, n)
 		c.aliases = true
 	default:
-		return nil, &SyntaxError{Line: n.line, Msg: "unexpected YAML node"}
+		return nil, &SyntaxError{Line: int(n.line), Msg: "unexpected YAML node"}
 	}
 	if y.Anchor != "" {
 		c.anchors[y] = n
@@ -244,21 +243,21 @@ func checkDuplicateKeys(m *node) error {
 		if k.kind != ScalarKind || isMergeKey(k) {
 			continue
 		}
-		if first, ok := seen[[2]string{k.tag, k.value}]; ok {
+		if first, ok := seen[[2]string{k.tag(), k.value}]; ok {
 			return duplicateKey(first, k)
 		}
-		seen[[2]string{k.tag, k.value}] = k
+		seen[[2]string{k.tag(), k.value}] = k
 	}
 	return nil
 }
 
 func sameKey(a, b *node) bool {
-	return a.kind == ScalarKind && b.kind == ScalarKind && a.value == b.value && a.tag == b.tag && !isMergeKey(a)
+	return a.kind == ScalarKind && b.kind == ScalarKind && a.value == b.value && a.tag() == b.tag() && !isMergeKey(a)
 }
 
 // duplicateKey names the key (a key is a field path, never a value) and both lines.
 func duplicateKey(first, again *node) error {
-	return &SyntaxError{Line: again.line, Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
+	return &SyntaxError{Line: int(again.line), Msg: fmt.Sprintf("duplicate key %q (first defined at line %d)", again.value, first.line)}
 }
 
 var (

@@ -12,7 +12,7 @@ type span struct{ start, end int }
 // contentStart skips a node's properties (&anchor, !tag) to where its value is written.
 func (d *Doc) contentStart(n *node) int {
 	src := d.file.src
-	i := d.offset(n.line, n.col)
+	i := d.offset(int(n.line), int(n.col))
 	for i < d.end && (src[i] == '&' || src[i] == '!') {
 		for i < d.end && !isSpaceOrBreak(src[i]) {
 			i++
@@ -38,7 +38,7 @@ func (d *Doc) indentOf(off int) int {
 // holding n (-1 at the top level): a block scalar's content ends at the first line indented no
 // deeper.
 func (d *Doc) nodeSpan(n *node, parentIndent int) (span, error) {
-	start := d.offset(n.line, n.col)
+	start := d.offset(int(n.line), int(n.col))
 	end, err := d.nodeEnd(n, parentIndent)
 	if err != nil {
 		return span{}, err
@@ -53,7 +53,7 @@ func (d *Doc) nodeEnd(n *node, parentIndent int) (int, error) {
 	src := d.file.src
 	switch n.kind {
 	case AliasKind:
-		i := d.offset(n.line, n.col)
+		i := d.offset(int(n.line), int(n.col))
 		if i >= d.end || src[i] != '*' {
 			return 0, errNoSpan
 		}
@@ -83,10 +83,10 @@ func (d *Doc) nodeEnd(n *node, parentIndent int) (int, error) {
 // collection with properties (an anchor, a tag) is placed at them, maybe on its key's line:
 // its first entry tells.
 func (d *Doc) indentAt(n *node) int {
-	off := d.offset(n.line, n.col)
+	off := d.offset(int(n.line), int(n.col))
 	if src := d.file.src; off < d.end && (src[off] == '&' || src[off] == '!') && !n.flow {
 		if kids := origChildren(n); len(kids) > 0 {
-			off = d.offset(kids[0].line, kids[0].col)
+			off = d.offset(int(kids[0].line), int(kids[0].col))
 			if n.kind == SeqKind {
 				// The first item's line starts with its dash.
 				ls := d.lineStartOf(off)
@@ -129,7 +129,7 @@ func (d *Doc) valueSpan(m *node, i int) (span, error) {
 }
 
 func isEmptyNull(n *node) bool {
-	return n.kind == ScalarKind && n.value == "" && n.style == plainStyle && n.tag == "!!null" && !n.explicit && n.anchor() == ""
+	return n.kind == ScalarKind && n.value == "" && n.style == plainStyle && n.tag() == "!!null" && !n.explicit() && n.anchor() == ""
 }
 
 // colonEnd is the offset just past the ":" following a mapping key.
