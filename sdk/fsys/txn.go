@@ -105,6 +105,11 @@ func Begin(base FS, areas ...string) (*Tx, error) {
 }
 
 func (t *Tx) reset() {
+	// What the store keeps open for a round (DiskFS: directories) goes
+	// with what the transaction knew of the base.
+	if r, ok := t.st.(interface{ release() }); ok {
+		r.release()
+	}
 	t.entries = map[string]*entry{}
 	t.kids = map[string]map[string]struct{}{}
 	t.seen = map[string]fs.FileInfo{}
@@ -389,7 +394,7 @@ func (t *Tx) readDirHeld(real string) ([]fs.DirEntry, error) {
 			return nil, err
 		}
 		for _, d := range base {
-			byName[d.Name()] = d
+			byName[d.Name()] = baseEntry{DirEntry: d, t: t, name: joinName(real, d.Name())}
 		}
 	}
 	for kid := range t.kids[real] {
@@ -410,6 +415,28 @@ func (t *Tx) readDirHeld(real string) ([]fs.DirEntry, error) {
 		out = append(out, byName[n])
 	}
 	return out, nil
+}
+
+// baseEntry is an entry of the base listed by ReadDir. Its Info is the
+// transaction's lstat of the base, kept: a walk asks for the Info of every
+// file, and reading or writing the file later needs the same answer.
+type baseEntry struct {
+	fs.DirEntry
+	t    *Tx
+	name string
+}
+
+func (e baseEntry) Info() (fs.FileInfo, error) {
+	e.t.mu.Lock()
+	defer e.t.mu.Unlock()
+	fi, ok, err := e.t.inBase(e.name)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, &fs.PathError{Op: "lstat", Path: e.name, Err: syscall.ENOENT}
+	}
+	return fi, nil
 }
 
 // forWrite resolves a name to write (symlinks followed; the file they reach
