@@ -29,6 +29,8 @@ type DiskFS struct {
 	mu    sync.Mutex
 	areas map[string]*os.Root // output, metadata... opened once, for raw access
 	dirs  *dirCache           // a transaction's open directories (disk_linux.go)
+
+	noExchange map[string]bool // areas whose file system cannot exchange names
 }
 
 // Disk opens the tree at dir (relative dirs are made absolute, symlinks in

@@ -363,7 +363,13 @@ func (s diskTx) create(name string) (io.WriteCloser, error) {
 		unix.Close(fd)
 		return nil, &fs.PathError{Op: "chmod", Path: name, Err: err}
 	}
-	f := &fdFile{fd: fd, name: name}
+	// Its identity, for the journal of a commit that exchanges it.
+	var st unix.Stat_t
+	if err := ignoringEINTR(func() error { return unix.Fstat(fd, &st) }); err != nil {
+		unix.Close(fd)
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	f := &fdFile{fd: fd, name: name, id: st.Ino}
 	f.cleanup = runtime.AddCleanup(f, func(fd int) { unix.Close(fd) }, fd)
 	return f, nil
 }
@@ -373,8 +379,11 @@ func (s diskTx) create(name string) (io.WriteCloser, error) {
 type fdFile struct {
 	fd      int
 	name    string
+	id      uint64
 	cleanup runtime.Cleanup
 }
+
+func (f *fdFile) ident() uint64 { return f.id }
 
 func (f *fdFile) Write(p []byte) (int, error) {
 	if f.fd < 0 {
@@ -461,6 +470,41 @@ func (s diskTx) rename(oldname, newname string) error {
 		c.forget(newname)
 		return ignoringEINTR(func() error { return unix.Renameat(ofd, obase, nfd, nbase) })
 	})
+}
+
+// exchange swaps two files of one area: renameat2(RENAME_EXCHANGE), where
+// the file system has it (ext4, xfs, btrfs, tmpfs, overlayfs...). A file
+// system without it is remembered, so that it costs one failed syscall.
+func (s diskTx) exchange(a, b string) error {
+	area := areaOf(b)
+	s.d.mu.Lock()
+	no := s.d.noExchange[area]
+	s.d.mu.Unlock()
+	if no {
+		return errNoExchange
+	}
+	err := s.pair("rename", b, a, b, func(afd int, abase string, bfd int, bbase string) error {
+		return ignoringEINTR(func() error { return unix.Renameat2(afd, abase, bfd, bbase, unix.RENAME_EXCHANGE) })
+	})
+	var pe *fs.PathError
+	if errors.As(err, &pe) && (pe.Err == unix.EINVAL || pe.Err == unix.ENOSYS || pe.Err == unix.EOPNOTSUPP) {
+		s.d.mu.Lock()
+		if s.d.noExchange == nil {
+			s.d.noExchange = map[string]bool{}
+		}
+		s.d.noExchange[area] = true
+		s.d.mu.Unlock()
+		return errNoExchange
+	}
+	return err
+}
+
+func (s diskTx) ident(name string) (uint64, error) {
+	fi, err := s.lstat(name)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Sys().(*unix.Stat_t).Ino, nil
 }
 
 func (s diskTx) link(oldname, newname string) error {

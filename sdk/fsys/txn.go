@@ -45,14 +45,23 @@ const journalName = "journal"
 // file it handles, not by the tree; Create writes one as a stream.
 //
 // Commit writes a journal, then replaces each file in turn, each atomically:
-// the original is hard-linked into the staging directory first and the
-// staged file renamed over it, so the destination always exists, holding the
-// old content or the new. A removal renames the file into the staging
-// directory. If any step fails, the steps already made are undone from these
-// backups and the tree is as before. Removing the journal is the commit
-// point; a process killed before it leaves the journal, and the next Begin
-// undoes what it lists. After each operation, each file of the tree is
-// either as before or as after, never half of one, never missing.
+// the staged file and the original exchange names (renameat2
+// RENAME_EXCHANGE on Linux), or where that is not supported the original is
+// hard-linked into the staging directory first and the staged file renamed
+// over it, so the destination always exists, holding the old content or the
+// new, and the original is kept in the staging directory. A removal renames
+// the file into the staging directory. If any step fails, the steps already
+// made are undone from these backups and the tree is as before. Removing the
+// journal is the commit point; a process killed before it leaves the
+// journal, and the next Begin undoes what it lists. After each operation,
+// each file of the tree is either as before or as after, never half of one,
+// never missing.
+//
+// Nothing is fsynced: the tree is an emptyDir that lives and dies with the
+// pod, so a machine crash loses the pod and the files together, and what a
+// killed process wrote is in the page cache for the next run to see. The
+// guarantees above are against the stage process failing or dying, which
+// the order of the steps gives without waiting for the disk.
 //
 // A Tx assumes it is the only writer of its areas while it is open: it
 // caches which directories exist. It is safe for concurrent use. After
@@ -83,6 +92,7 @@ const (
 type entry struct {
 	kind entryKind
 	file string // staged: the staging file holding the content
+	id   uint64 // staged: the staging file's identity, when the store has one (see exchanger)
 	size int64
 }
 
@@ -591,7 +601,11 @@ func (f *txFile) Close() error {
 		return err
 	}
 	t.makeDirs(dirs)
-	t.set(f.real, &entry{kind: staged, file: f.file, size: f.size})
+	e := &entry{kind: staged, file: f.file, size: f.size}
+	if w, ok := f.w.(interface{ ident() uint64 }); ok {
+		e.id = w.ident()
+	}
+	t.set(f.real, e)
 	return nil
 }
 
