@@ -40,8 +40,7 @@ func (d *DiskFS) rawStore() store { return diskTx{d} }
 // descriptor, so that none is closed while in use.
 type dirCache struct {
 	mu   sync.Mutex
-	root *os.File // the tree's root, opened through the os.Root
-	fd   int      // root's descriptor
+	fd   int // the tree's root, or -1
 	dirs map[string]int
 }
 
@@ -71,17 +70,11 @@ func (d *DiskFS) cache() *dirCache {
 func (c *dirCache) dir(d *DiskFS, name string) (int, error) {
 	if name == "." || name == "" {
 		if c.fd < 0 {
-			f, err := d.root.Open(".")
+			fd, err := openRoot(d)
 			if err != nil {
-				return -1, underlying(err)
-			}
-			rc, err := f.SyscallConn()
-			if err != nil {
-				f.Close()
 				return -1, err
 			}
-			_ = rc.Control(func(fd uintptr) { c.fd = int(fd) })
-			c.root = f
+			c.fd = fd
 		}
 		return c.fd, nil
 	}
@@ -109,6 +102,31 @@ func (c *dirCache) dir(d *DiskFS, name string) (int, error) {
 		c.dirs = map[string]int{}
 	}
 	c.dirs[name] = fd
+	return fd, nil
+}
+
+// openRoot opens the tree's root by its path, and checks that it is the
+// directory the os.Root holds. (An os.File of the os.Root's would be set up
+// for the poller: seven syscalls more, on every run's start.)
+func openRoot(d *DiskFS) (int, error) {
+	fd, err := openat(unix.AT_FDCWD, d.dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	var st unix.Stat_t
+	err = ignoringEINTR(func() error { return unix.Fstat(fd, &st) })
+	if err == nil {
+		var fi fs.FileInfo
+		if fi, err = d.root.Stat("."); err == nil {
+			if rs, ok := fi.Sys().(*syscall.Stat_t); !ok || uint64(rs.Dev) != uint64(st.Dev) || rs.Ino != st.Ino {
+				err = unix.ESTALE // the directory was replaced since Disk opened it
+			}
+		}
+	}
+	if err != nil {
+		unix.Close(fd)
+		return -1, underlying(err)
+	}
 	return fd, nil
 }
 
@@ -172,9 +190,9 @@ func (d *DiskFS) release() {
 func (d *DiskFS) closeCache() {
 	c := d.cache()
 	c.closeDirs()
-	if c.root != nil {
-		c.root.Close()
-		c.root, c.fd = nil, -1
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+		c.fd = -1
 	}
 	c.mu.Unlock()
 }

@@ -76,6 +76,7 @@ type Tx struct {
 	entries  map[string]*entry              // staged state by symlink-free name
 	kids     map[string]map[string]struct{} // entry names by their directory, for ReadDir
 	seen     map[string]fs.FileInfo         // what the base holds, as seen this transaction (nil: nothing)
+	listed   map[string][]fs.DirEntry       // the base's directories, as listed this transaction
 	staging  map[string]bool                // areas whose staging directory exists
 	madeArea map[string]bool                // areas created to hold a staging directory
 	seq      int
@@ -123,6 +124,7 @@ func (t *Tx) reset() {
 	t.entries = map[string]*entry{}
 	t.kids = map[string]map[string]struct{}{}
 	t.seen = map[string]fs.FileInfo{}
+	t.listed = map[string][]fs.DirEntry{}
 	t.staging = map[string]bool{}
 	t.madeArea = map[string]bool{}
 }
@@ -332,7 +334,11 @@ func (t *Tx) readHeld(real string) ([]byte, error) {
 	}
 	// The type is known from resolving the name: a named pipe is refused
 	// before anything opens it.
-	if fi, ok, err := t.inBase(real); err == nil && ok {
+	fi, ok, err := t.inBase(real)
+	switch {
+	case err == nil && !ok:
+		return nil, syscall.ENOENT // seen missing: no open to find it again
+	case err == nil:
 		if err := CheckType(real, fi.Mode()); err != nil {
 			return nil, err
 		}
@@ -399,9 +405,16 @@ func (t *Tx) readDirHeld(real string) ([]fs.DirEntry, error) {
 	case t.isStaging(real):
 		return nil, syscall.ENOENT
 	default:
-		base, err := t.st.readDir(real)
-		if err != nil {
-			return nil, err
+		// Kept for the transaction, as inBase's answers: a run lists
+		// the same directories several times (to walk, to check, to
+		// report).
+		base, ok := t.listed[real]
+		if !ok {
+			var err error
+			if base, err = t.st.readDir(real); err != nil {
+				return nil, err
+			}
+			t.listed[real] = base
 		}
 		for _, d := range base {
 			byName[d.Name()] = baseEntry{DirEntry: d, t: t, name: joinName(real, d.Name())}

@@ -186,6 +186,7 @@ func (t *Tx) ensureStaging(area string) error {
 			return err
 		}
 		delete(t.seen, area)
+		delete(t.listed, path.Dir(area))
 		t.madeArea[area] = true
 	}
 	if err := t.st.mkdir(stagingOf(area)); err != nil {
