@@ -26,7 +26,7 @@ import (
 // syscalls per file a run rewrites, against a dozen this way.
 //
 // The safety os.Root gives is kept: every directory is opened one element at
-// a time with O_NOFOLLOW and O_DIRECTORY from the root's own descriptor, and
+// a time with O_NOFOLLOW and O_DIRECTORY from the root (the os.Root's directory), and
 // every final element is used with O_NOFOLLOW or AT_SYMLINK_NOFOLLOW (or by
 // a syscall that never follows it: rename, link, unlink, mkdir), so nothing
 // outside the tree is reached whatever the names.
