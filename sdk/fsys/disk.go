@@ -28,6 +28,9 @@ type DiskFS struct {
 
 	mu    sync.Mutex
 	areas map[string]*os.Root // output, metadata... opened once, for raw access
+	dirs  *dirCache           // a transaction's open directories (disk_linux.go)
+
+	noExchange map[string]bool // areas whose file system cannot exchange names
 }
 
 // Disk opens the tree at dir (relative dirs are made absolute, symlinks in
@@ -57,6 +60,7 @@ func (d *DiskFS) Close() error {
 	}
 	d.areas = nil
 	d.mu.Unlock()
+	d.closeCache()
 	return d.root.Close()
 }
 
@@ -305,6 +309,7 @@ func (d *DiskFS) Remove(name string) error {
 	if err != nil {
 		return err
 	}
+	d.invalidate(real)
 	return pathError("remove", name, d.root.Remove(real))
 }
 
@@ -330,6 +335,8 @@ func (d *DiskFS) Rename(oldname, newname string) error {
 	if err != nil {
 		return err
 	}
+	d.invalidate(from)
+	d.invalidate(to)
 	return pathError("rename", oldname, d.root.Rename(from, to))
 }
 
@@ -369,8 +376,8 @@ func pairIn(l linker, oldname, newname string) (string, string, error) {
 	return real[0], real[1], nil
 }
 
-// rawStore is os.Root access on symlink-free names, for a transaction.
-func (d *DiskFS) rawStore() store { return diskRaw{d} }
+// diskRaw is also the store of a transaction where raw descriptors are not
+// used (see disk_linux.go): os.Root access on symlink-free names.
 
 func (r diskRaw) readDir(name string) ([]fs.DirEntry, error) {
 	root, rel := r.d.in(name)

@@ -45,14 +45,23 @@ const journalName = "journal"
 // file it handles, not by the tree; Create writes one as a stream.
 //
 // Commit writes a journal, then replaces each file in turn, each atomically:
-// the original is hard-linked into the staging directory first and the
-// staged file renamed over it, so the destination always exists, holding the
-// old content or the new. A removal renames the file into the staging
-// directory. If any step fails, the steps already made are undone from these
-// backups and the tree is as before. Removing the journal is the commit
-// point; a process killed before it leaves the journal, and the next Begin
-// undoes what it lists. After each operation, each file of the tree is
-// either as before or as after, never half of one, never missing.
+// the staged file and the original exchange names (renameat2
+// RENAME_EXCHANGE on Linux), or where that is not supported the original is
+// hard-linked into the staging directory first and the staged file renamed
+// over it, so the destination always exists, holding the old content or the
+// new, and the original is kept in the staging directory. A removal renames
+// the file into the staging directory. If any step fails, the steps already
+// made are undone from these backups and the tree is as before. Removing the
+// journal is the commit point; a process killed before it leaves the
+// journal, and the next Begin undoes what it lists. After each operation,
+// each file of the tree is either as before or as after, never half of one,
+// never missing.
+//
+// Nothing is fsynced: the tree is an emptyDir that lives and dies with the
+// pod, so a machine crash loses the pod and the files together, and what a
+// killed process wrote is in the page cache for the next run to see. The
+// guarantees above are against the stage process failing or dying, which
+// the order of the steps gives without waiting for the disk.
 //
 // A Tx assumes it is the only writer of its areas while it is open: it
 // caches which directories exist. It is safe for concurrent use. After
@@ -67,6 +76,7 @@ type Tx struct {
 	entries  map[string]*entry              // staged state by symlink-free name
 	kids     map[string]map[string]struct{} // entry names by their directory, for ReadDir
 	seen     map[string]fs.FileInfo         // what the base holds, as seen this transaction (nil: nothing)
+	listed   map[string][]fs.DirEntry       // the base's directories, as listed this transaction
 	staging  map[string]bool                // areas whose staging directory exists
 	madeArea map[string]bool                // areas created to hold a staging directory
 	seq      int
@@ -83,6 +93,7 @@ const (
 type entry struct {
 	kind entryKind
 	file string // staged: the staging file holding the content
+	id   uint64 // staged: the staging file's identity, when the store has one (see exchanger)
 	size int64
 }
 
@@ -105,9 +116,15 @@ func Begin(base FS, areas ...string) (*Tx, error) {
 }
 
 func (t *Tx) reset() {
+	// What the store keeps open for a round (DiskFS: directories) goes
+	// with what the transaction knew of the base.
+	if r, ok := t.st.(interface{ release() }); ok {
+		r.release()
+	}
 	t.entries = map[string]*entry{}
 	t.kids = map[string]map[string]struct{}{}
 	t.seen = map[string]fs.FileInfo{}
+	t.listed = map[string][]fs.DirEntry{}
 	t.staging = map[string]bool{}
 	t.madeArea = map[string]bool{}
 }
@@ -317,7 +334,11 @@ func (t *Tx) readHeld(real string) ([]byte, error) {
 	}
 	// The type is known from resolving the name: a named pipe is refused
 	// before anything opens it.
-	if fi, ok, err := t.inBase(real); err == nil && ok {
+	fi, ok, err := t.inBase(real)
+	switch {
+	case err == nil && !ok:
+		return nil, syscall.ENOENT // seen missing: no open to find it again
+	case err == nil:
 		if err := CheckType(real, fi.Mode()); err != nil {
 			return nil, err
 		}
@@ -384,12 +405,19 @@ func (t *Tx) readDirHeld(real string) ([]fs.DirEntry, error) {
 	case t.isStaging(real):
 		return nil, syscall.ENOENT
 	default:
-		base, err := t.st.readDir(real)
-		if err != nil {
-			return nil, err
+		// Kept for the transaction, as inBase's answers: a run lists
+		// the same directories several times (to walk, to check, to
+		// report).
+		base, ok := t.listed[real]
+		if !ok {
+			var err error
+			if base, err = t.st.readDir(real); err != nil {
+				return nil, err
+			}
+			t.listed[real] = base
 		}
 		for _, d := range base {
-			byName[d.Name()] = d
+			byName[d.Name()] = baseEntry{DirEntry: d, t: t, name: joinName(real, d.Name())}
 		}
 	}
 	for kid := range t.kids[real] {
@@ -410,6 +438,28 @@ func (t *Tx) readDirHeld(real string) ([]fs.DirEntry, error) {
 		out = append(out, byName[n])
 	}
 	return out, nil
+}
+
+// baseEntry is an entry of the base listed by ReadDir. Its Info is the
+// transaction's lstat of the base, kept: a walk asks for the Info of every
+// file, and reading or writing the file later needs the same answer.
+type baseEntry struct {
+	fs.DirEntry
+	t    *Tx
+	name string
+}
+
+func (e baseEntry) Info() (fs.FileInfo, error) {
+	e.t.mu.Lock()
+	defer e.t.mu.Unlock()
+	fi, ok, err := e.t.inBase(e.name)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, &fs.PathError{Op: "lstat", Path: e.name, Err: syscall.ENOENT}
+	}
+	return fi, nil
 }
 
 // forWrite resolves a name to write (symlinks followed; the file they reach
@@ -564,7 +614,11 @@ func (f *txFile) Close() error {
 		return err
 	}
 	t.makeDirs(dirs)
-	t.set(f.real, &entry{kind: staged, file: f.file, size: f.size})
+	e := &entry{kind: staged, file: f.file, size: f.size}
+	if w, ok := f.w.(interface{ ident() uint64 }); ok {
+		e.id = w.ident()
+	}
+	t.set(f.real, e)
 	return nil
 }
 

@@ -18,12 +18,14 @@ type step struct {
 	dest string // the file or directory of the tree
 	src  string // put: the staged file renamed over dest
 	keep string // put over an existing file, del: where the original is kept until the commit point
+	id   uint64 // swap: the identity of src, the staged file
 }
 
 const (
 	opMkdir = "mkdir"
 	opPut   = "put"
 	opDel   = "del"
+	opSwap  = "swap" // a put over an existing file by one exchange (see exchanger)
 
 	journalHeader = "stagekit-txn 1"
 	journalEnd    = "end"
@@ -150,7 +152,11 @@ func (t *Tx) plan() ([]step, error) {
 			if err != nil {
 				return nil, err
 			}
-			puts = append(puts, step{op: opPut, dest: name, src: e.file, keep: keep})
+			op := opPut
+			if _, ok := t.st.(exchanger); ok && e.id != 0 {
+				op = opSwap
+			}
+			puts = append(puts, step{op: op, dest: name, src: e.file, keep: keep, id: e.id})
 		case e.kind == removed && exists:
 			s, err := del()
 			if err != nil {
@@ -180,6 +186,7 @@ func (t *Tx) ensureStaging(area string) error {
 			return err
 		}
 		delete(t.seen, area)
+		delete(t.listed, path.Dir(area))
 		t.madeArea[area] = true
 	}
 	if err := t.st.mkdir(stagingOf(area)); err != nil {
@@ -189,15 +196,44 @@ func (t *Tx) ensureStaging(area string) error {
 	return nil
 }
 
+// exchanger is a store that can swap two names in one atomic step
+// (renameat2 RENAME_EXCHANGE) and tell a file by its identity (the inode).
+//
+// A put over an existing file is then one syscall instead of two (link the
+// original to its backup, rename the staged file over it): the staged file
+// takes the destination's place and the original takes the staged file's,
+// in the staging directory, until the commit point. The destination is
+// never missing. It also spares the data of each file being pushed to the
+// disk at commit: ext4 starts writeback of a file renamed over another one
+// (auto_da_alloc), not of one exchanged with it.
+//
+// Whether the exchange was made is told by the identity of the destination:
+// it is the staged file's (recorded in the journal) if and only if it was.
+type exchanger interface {
+	// exchange swaps a and b; errNoExchange if their file system cannot.
+	exchange(a, b string) error
+	// ident is the identity of name itself.
+	ident(name string) (uint64, error)
+}
+
+// errNoExchange: the file system does not support exchanging names.
+var errNoExchange = errors.New("exchange not supported")
+
 // apply makes one step. A put over an existing file links the original to
 // its backup first, so that the rename replaces the file atomically and the
-// original can be put back until the commit point.
+// original can be put back until the commit point. A swap exchanges the
+// staged file with the original instead, or makes a put where the file
+// system cannot.
 func (t *Tx) apply(s step) error {
 	switch s.op {
 	case opMkdir:
 		return t.st.mkdir(s.dest)
 	case opDel:
 		return t.st.rename(s.dest, s.keep)
+	case opSwap:
+		if err := t.st.(exchanger).exchange(s.src, s.dest); !errors.Is(err, errNoExchange) {
+			return err
+		}
 	}
 	if s.keep != "" {
 		if err := t.st.link(s.dest, s.keep); err != nil {
@@ -227,6 +263,20 @@ func (t *Tx) undo(steps []step) error {
 			if exists(s.dest) {
 				err = t.st.remove(s.dest)
 			}
+		case s.op == opSwap && !exists(s.keep):
+			// No backup: the step was an exchange or nothing yet. The
+			// destination is the staged file only if the exchange was
+			// made; exchanging again puts the original back.
+			x, ok := t.st.(exchanger)
+			if !ok {
+				err = fmt.Errorf("%s: an exchange cannot be undone on this file system", s.dest)
+				break
+			}
+			if id, ierr := x.ident(s.dest); ierr != nil && !errors.Is(ierr, fs.ErrNotExist) {
+				err = ierr
+			} else if ierr == nil && id == s.id {
+				err = x.exchange(s.src, s.dest)
+			}
 		case s.keep != "":
 			// A backup exists only once its step began: moving it back
 			// restores the original, whether the new file arrived or not
@@ -254,7 +304,11 @@ func (t *Tx) writeJournal(name string, steps []step) error {
 	var b bytes.Buffer
 	b.WriteString(journalHeader + "\n")
 	for _, s := range steps {
-		fmt.Fprintf(&b, "%s %s %s %s\n", s.op, strconv.Quote(s.dest), strconv.Quote(s.src), strconv.Quote(s.keep))
+		fmt.Fprintf(&b, "%s %s %s %s", s.op, strconv.Quote(s.dest), strconv.Quote(s.src), strconv.Quote(s.keep))
+		if s.op == opSwap {
+			fmt.Fprintf(&b, " %q", strconv.FormatUint(s.id, 10))
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString(journalEnd + "\n")
 	w, err := t.st.create(name)
@@ -307,10 +361,18 @@ func (t *Tx) parseStep(line string) (step, error) {
 		fields = append(fields, v)
 		rest = strings.TrimPrefix(rest[len(q):], " ")
 	}
+	var id uint64
+	if op == opSwap && len(fields) == 4 {
+		n, err := strconv.ParseUint(fields[3], 10, 64)
+		if err != nil {
+			return step{}, fmt.Errorf("bad journal line %q", line)
+		}
+		id, fields = n, fields[:3]
+	}
 	if len(fields) != 3 {
 		return step{}, fmt.Errorf("bad journal line %q", line)
 	}
-	s := step{op: op, dest: fields[0], src: fields[1], keep: fields[2]}
+	s := step{op: op, dest: fields[0], src: fields[1], keep: fields[2], id: id}
 	if err := t.checkStep(s); err != nil {
 		return step{}, fmt.Errorf("bad journal line %q: %v", line, err)
 	}
@@ -336,6 +398,7 @@ func (t *Tx) checkStep(s step) error {
 	case s.op == opMkdir && s.src == "" && s.keep == "":
 	case s.op == opPut && staged(s.src, true) && staged(s.keep, false):
 	case s.op == opDel && s.src == "" && staged(s.keep, true):
+	case s.op == opSwap && staged(s.src, true) && staged(s.keep, true) && s.id != 0:
 	default:
 		return fmt.Errorf("%q is not a step", s.op)
 	}
