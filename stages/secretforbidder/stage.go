@@ -43,15 +43,15 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			continue // not a manifest, or the same file through another symlink: checked once
 		}
 		checked[f.Real] = true
-		mf, err := k.Output.Open(f.Name)
+		found, mf, err := d.scan(k, f, kust)
 		if err != nil {
 			errs = append(errs, err) // fails closed: an unparsable file may hide a Secret
 			continue
 		}
 		nFiles++
 		var bad []finding
-		for _, fd := range d.file(mf.Documents(), kust) {
-			at := sdk.Location{File: mf.Path, Line: fd.line}
+		for _, fd := range found {
+			at := sdk.Location{File: f.Path, Line: fd.line}
 			if !p.violates(fd) {
 				nAllowed++
 				k.Infof(at, "%s allowed by %s", fd, allowedBy(p, fd))
@@ -77,6 +77,13 @@ func run(k *sdk.Kratix, cfg *Config) error {
 			gens = append(gens, generators(k, mf, mf.Documents(), dirs, removed)...)
 		}
 		if len(bad) > 0 && p.remove && len(errs) == 0 {
+			if mf == nil {
+				// Streamed: parsed again whole, to be edited.
+				if mf, err = k.Output.Open(f.Name); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+			}
 			wrote, err := remove(k, mf, bad, kust)
 			if err != nil {
 				errs = append(errs, err)
