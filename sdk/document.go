@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/stagekit/stagekit/sdk/fsys"
 	"github.com/stagekit/stagekit/sdk/yamldoc"
@@ -137,6 +138,7 @@ func (o *Output) eachDocument(f OutputFile, fn func(d *Document) error, write bo
 		return Errorf(Location{File: f.Path}, "cannot read: %v", unwrapPath(err))
 	}
 	f.Size = int64(len(data))
+	defer dropped(len(data))
 	out := &changeWriter{o: o, f: f, src: data}
 	var w io.Writer
 	if write {
@@ -226,10 +228,16 @@ func (c *changeWriter) open() error {
 	if err != nil {
 		return err
 	}
-	c.w, c.bw = w, bufio.NewWriterSize(w, 64<<10)
+	c.bw = writers.Get().(*bufio.Writer)
+	c.w = w
+	c.bw.Reset(w)
 	_, err = c.bw.Write(c.src[:c.n])
 	return err
 }
+
+// writers buffer the staged files, reused from file to file: a run that edits thousands of
+// files would otherwise allocate a buffer for each.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
 // finish stages the file if it changed: a strict prefix of it (documents removed from its end)
 // is a change too.
@@ -249,6 +257,9 @@ func (c *changeWriter) finish() error {
 	if cerr := c.w.Close(); err == nil {
 		err = cerr
 	}
+	c.bw.Reset(nil)
+	writers.Put(c.bw)
+	c.w, c.bw = nil, nil
 	return err
 }
 
