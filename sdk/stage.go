@@ -98,13 +98,15 @@ func (s Stage[C]) Main() {
 // found live (a quarter of it above once that is more), so that a run holding one document at a
 // time collects rarely, while one that must hold a large file peaks near that file plus the
 // floor, not five times it as GOGC=400 allowed. A soft limit well inside Kratix's default 256Mi
-// makes a huge output collect harder instead of being killed.
+// (gcMaxLimit) makes a huge output collect harder instead of being killed.
 func tuneGC(lookup LookupFunc) {
-	if _, ok := lookup("GOGC"); !ok {
-		startGCTuner()
+	_, gogc := lookup("GOGC")
+	_, limit := lookup("GOMEMLIMIT")
+	if !limit {
+		debug.SetMemoryLimit(gcMaxLimit)
 	}
-	if _, ok := lookup("GOMEMLIMIT"); !ok {
-		debug.SetMemoryLimit(192 << 20)
+	if !gogc {
+		startGCTuner(!limit)
 	}
 }
 
