@@ -25,7 +25,11 @@ type pos struct {
 }
 
 func posOf(file string, m *sdk.Manifest) pos {
-	return pos{file: file, doc: m.Document(), items: fmt.Sprint(m.ListItems())}
+	p := pos{file: file, doc: m.Document()}
+	if m.ListItem() >= 0 { // most objects are whole documents: no string to make and keep
+		p.items = fmt.Sprint(m.ListItems())
+	}
+	return p
 }
 
 // ref is how an autoscaler names its target.
