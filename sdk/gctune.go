@@ -8,8 +8,8 @@ import (
 )
 
 // gcFloor is how far the heap may grow above the live heap before a collection: the peak RSS
-// a run pays to collect rarely. With one document live, 32 MiB collects about half as often as
-// GOGC=400 did (whose floor is 16 MiB).
+// a run pays to collect rarely. With one document live, GOGC=400 collected at its minimum heap
+// of 16 MiB: 32 MiB collects half as often.
 const gcFloor = 32 << 20
 
 // The GOGC bounds: at 800 the runtime's own minimum heap (4 MiB × GOGC/100) is gcFloor, so a
@@ -29,7 +29,8 @@ const gcSlack = 8 << 20
 
 // gcTuner sets GOGC after each collection so that the next one comes when the heap has grown
 // max(gcFloor, live/4) above the live heap it found: live + a floor, where a fixed GOGC makes
-// the headroom proportional to live (GOGC=400 let a stage holding a 60 MB file grow to 300 MB).
+// the headroom proportional to live (GOGC=400 let a stage holding a 60 MB file grow to the
+// 192 MiB soft limit).
 //
 // It runs from a finalizer, so it can miss a collection: the object that marks the next one,
 // allocated while a collection is marking, survives it. The goal then comes from the GOGC set
