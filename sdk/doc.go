@@ -64,6 +64,31 @@
 // checked on the call that breaks them. Problems are reported with their location
 // (Kratix.ReportErrorf, or a returned error) so a stage can report every one before it fails.
 //
+// # One document at a time
+//
+// EachManifest and EachManifestFile parse a whole file before the callback sees it, so a run
+// holds the largest file's tree. Output.EachDocument visits the output one document at a time
+// (EachDocumentOf one file, ReadDocuments a pass that only reads) and writes each document
+// back before the next is read, so a stage's memory is bounded by the largest document:
+//
+//	err := k.Output.EachDocument(func(d *sdk.Document) error {
+//		for _, m := range d.Manifests() {
+//			if err := m.SetLabel("team", "a"); err != nil {
+//				return err
+//			}
+//		}
+//		return nil
+//	})
+//
+// The guarantees are EachManifestFile's: the documents are read as Kubernetes reads them, an
+// untouched file keeps its bytes and is not rewritten, an edit that would not read back is an
+// error naming file and line, the new file is staged in the run's transaction, and a file
+// where the callback failed is not saved. What differs: the callback sees one document (and
+// the Manifests in it), and the documents before one that does not parse have been visited. A
+// stage that needs facts from the whole output makes two passes (ReadDocuments, then
+// EachDocumentOf on the files to edit), keeping copied values between them, never Documents
+// or Manifests, which hold their document's bytes.
+//
 // # A run is a transaction
 //
 // Every write through a Kratix (output files, status, selectors, workflow control, any file of

@@ -20,6 +20,7 @@ type ManifestFile struct {
 	removals []*Manifest
 	disk     []byte // the file's bytes as last read or written; nil once removed
 	removed  bool
+	streamed bool // one document of a file EachDocument reads, and saves
 }
 
 // Documents are the file's documents, including the ones that are not Kubernetes objects.
@@ -94,7 +95,13 @@ func (f *ManifestFile) Changed() bool {
 
 // Save writes the file if it changed: edited documents spliced, other documents byte for byte.
 // A file left with no document is removed. It reports whether anything was written.
+//
+// The File of a Manifest that EachDocument or EachDocumentOf visit holds that one document,
+// and the file is saved by them: Save is an error.
 func (f *ManifestFile) Save() (bool, error) {
+	if f.streamed {
+		return false, Errorf(Location{File: f.Path}, "Save: the file is saved by EachDocument, which visits it one document at a time")
+	}
 	if err := f.applyRemovals(); err != nil {
 		return false, err
 	}

@@ -171,18 +171,16 @@ func (o *Output) open(f OutputFile) (*ManifestFile, error) {
 // or any other) leaves the output exactly as it was. Problems are errors naming file and line,
 // all reported (joined) after every file was visited, so one run shows every problem; a file
 // whose fn failed is not saved. Files reached through two symlinks are visited once.
+//
+// The whole file is parsed before fn sees it: a stage that needs one document at a time uses
+// EachDocument, whose memory is bounded by the largest document.
 func (o *Output) EachManifestFile(fn func(f *ManifestFile) error) error {
-	files, err := o.Files()
+	files, err := o.ManifestFiles()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	seen := make(map[string]bool, len(files))
 	for _, f := range files {
-		if !f.IsManifest() || seen[f.Real] {
-			continue
-		}
-		seen[f.Real] = true
 		mf, err := o.open(f)
 		if err != nil {
 			errs = append(errs, err)

@@ -35,9 +35,10 @@ type Stream struct {
 	r      io.Reader
 	w      io.Writer // nil: read only
 
-	fr  *framer
-	buf []byte // input from the framer's position on
-	eof bool
+	fr      *framer
+	buf     []byte // input from the framer's position on
+	eof     bool
+	inPlace bool // buf is the whole input, which documents point into
 
 	cur     *Doc // handed out, written on the next call
 	curLast bool
@@ -53,8 +54,17 @@ type Stream struct {
 
 // NewStream reads name's documents from r and writes them to w (nil to only read). The format
 // comes from the name, as for Parse.
+//
+// A *bytes.Buffer is read in place: a caller that already holds the whole stream in memory
+// gives it as one, and its documents are framed and parsed where they are, not copied (its
+// bytes must then stay unchanged while the documents are in use, as for Parse).
 func NewStream(name string, r io.Reader, w io.Writer) *Stream {
-	return &Stream{name: name, format: FormatOf(name), r: r, w: w, fr: newFramer(nil, false), readBuf: 64 << 10}
+	s := &Stream{name: name, format: FormatOf(name), r: r, w: w, fr: newFramer(nil, false), readBuf: 64 << 10}
+	if b, ok := r.(*bytes.Buffer); ok {
+		s.buf, s.inPlace = b.Next(b.Len()), true
+		s.eof, s.fr.eof, s.fr.src = true, true, s.buf
+	}
+	return s
 }
 
 // Next writes the previous document and returns the next one; io.EOF after the last.
@@ -92,7 +102,12 @@ func (s *Stream) Next() (*Doc, error) {
 
 // doc makes a document of frame fm, in a File of its own that holds its bytes.
 func (s *Stream) doc(fm frame) (*Doc, error) {
-	src := append([]byte(nil), s.buf[fm.start:fm.end]...)
+	var src []byte
+	if s.inPlace {
+		src = s.buf[fm.start:fm.end:fm.end]
+	} else {
+		src = append([]byte(nil), s.buf[fm.start:fm.end]...)
+	}
 	f := &File{name: s.name, src: src, format: s.format}
 	d := &Doc{file: f, index: s.index, start: 0, body: fm.body - fm.start, end: fm.bodyEnd - fm.start, tail: len(src),
 		firstLine: fm.line, bodyLine: fm.bodyLine, json: fm.json}

@@ -29,11 +29,17 @@ func viaParse(src []byte, mode uint8) ([]byte, error) {
 	return f.Bytes()
 }
 
-// viaStream is what a Stream gives, reading chunk bytes at a time.
+// viaStream is what a Stream gives, reading chunk bytes at a time (0: the whole input in place,
+// from a bytes.Buffer).
 func viaStream(src []byte, mode uint8, chunk int) ([]byte, error) {
 	var out bytes.Buffer
-	s := NewStream("s.yaml", bytes.NewReader(src), &out)
-	s.readBuf = chunk
+	var s *Stream
+	if chunk == 0 {
+		s = NewStream("s.yaml", bytes.NewBuffer(src), &out)
+	} else {
+		s = NewStream("s.yaml", bytes.NewReader(src), &out)
+		s.readBuf = chunk
+	}
 	for i := 0; ; i++ {
 		d, err := s.Next()
 		if err == io.EOF {
@@ -77,7 +83,7 @@ func TestStreamMatchesParse(t *testing.T) {
 	}
 	for _, src := range inputs {
 		for mode := uint8(0); mode < 4; mode++ {
-			for _, chunk := range []int{1, 3, 7, 4096, 1 << 20} {
+			for _, chunk := range []int{0, 1, 3, 7, 4096, 1 << 20} {
 				streamMatchesParse(t, []byte(src), mode, chunk)
 			}
 		}
@@ -89,7 +95,7 @@ func FuzzStreamMatchesParse(f *testing.F) {
 		f.Add([]byte(s), uint8(3), uint16(5))
 	}
 	f.Fuzz(func(t *testing.T, src []byte, mode uint8, chunk uint16) {
-		streamMatchesParse(t, src, mode&3, int(chunk%4096)+1)
+		streamMatchesParse(t, src, mode&3, int(chunk%4097))
 	})
 }
 

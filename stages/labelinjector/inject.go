@@ -19,31 +19,36 @@ type injector struct {
 	dirs map[string]bool
 
 	objects, files, overrides int
+	seq                       int        // counts the objects visited: tells them apart
 	over                      overwrites // of the file being labelled
 }
 
-func (in *injector) file(f *sdk.ManifestFile) error {
-	for _, at := range f.NonObjects() {
-		in.k.ReportWarningf(at, "not a Kubernetes object (no apiVersion or kind): left alone")
-	}
+func (in *injector) file(f sdk.OutputFile) error {
 	set := in.sets.Plain
 	if in.inComponentDir(f.Name) {
 		set = in.sets.Component
 	}
-	var errs []error
 	changed := false
 	in.over = overwrites{}
-	for _, m := range f.Manifests() {
-		c, err := in.object(m, set)
-		if err != nil {
-			errs = append(errs, err)
+	err := in.k.Output.EachDocumentOf(f.Name, func(d *sdk.Document) error {
+		if d.NonObject() {
+			in.k.ReportWarningf(d.At(), "not a Kubernetes object (no apiVersion or kind): left alone")
 		}
-		if c {
-			in.objects++
-			changed = true
+		var errs []error
+		for _, m := range d.Manifests() {
+			in.seq++
+			c, err := in.object(m, set)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if c {
+				in.objects++
+				changed = true
+			}
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
+		return errors.Join(errs...)
+	})
+	if err != nil {
 		return err
 	}
 	if changed {
@@ -92,7 +97,7 @@ func (in *injector) set(m *sdk.Manifest, base fieldpath.Path, l label) (bool, er
 	if had {
 		in.overrides++
 		old, shown := oldValue(cur, maybeSecret(m))
-		in.over.add(m, l, old, shown, sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()})
+		in.over.add(in.seq, maybeSecret(m), l, old, shown, sdk.Location{File: m.File.Path, Line: cur.Line(), Path: cur.Path().String()})
 	}
 	return true, nil
 }

@@ -30,7 +30,7 @@ type overwrite struct {
 	value   string // the value written
 	places  int
 	objects int
-	last    *sdk.Manifest
+	last    int            // the object counted last (injector.seq): no document is kept
 	old     map[string]int // quoted old values, by how often
 	hidden  int            // old values not quoted
 	secrets int            // of which, values of an object that is or may be a Secret
@@ -43,7 +43,7 @@ type place struct {
 	old string
 }
 
-func (o *overwrites) add(m *sdk.Manifest, l label, old string, shown bool, at sdk.Location) {
+func (o *overwrites) add(object int, secret bool, l label, old string, shown bool, at sdk.Location) {
 	if o.byKey == nil {
 		o.byKey = map[string]*overwrite{}
 	}
@@ -55,14 +55,14 @@ func (o *overwrites) add(m *sdk.Manifest, l label, old string, shown bool, at sd
 	}
 	w.places++
 	w.each = append(w.each, place{at, old})
-	if w.last != m {
+	if w.last != object {
 		w.objects++
-		w.last = m
+		w.last = object
 	}
 	switch {
 	case shown:
 		w.old[old]++
-	case maybeSecret(m):
+	case secret:
 		w.hidden++
 		w.secrets++
 	default:

@@ -1,6 +1,7 @@
 package labelinjector
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stagekit/stagekit/sdk"
@@ -26,7 +27,18 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		k.ReportWarningf(sdk.Location{}, "INCLUDE_SELECTORS=true: selectors of existing Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs are immutable; adding labels to them makes the next apply of a workload that already exists fail")
 	}
 	inj := &injector{k: k, cfg: cfg, sets: sets, dirs: dirs}
-	if err := k.Output.EachManifestFile(inj.file); err != nil {
+	// One document at a time: memory is bounded by the largest document, not the file.
+	files, err := k.Output.ManifestFiles()
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range files {
+		if err := inj.file(f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err // nothing is committed, so there is nothing to summarize
 	}
 	k.Summarize("labelled %s in %s (%s overwritten)", plural(inj.objects, "object"), plural(inj.files, "file"), plural(inj.overrides, "label"))

@@ -13,24 +13,23 @@ import (
 // documents are rewritten (the SDK splices them, keeping comments and quoting); every other byte
 // stays.
 func apply(k *sdk.Kratix, p *plan) error {
-	// Only the files with an edit are parsed again, in name order, one at a time.
+	// Only the files with an edit are read again, in name order, one document at a time.
 	var errs []error
 	for _, real := range sortedKeys(p.editedFiles()) {
-		f, err := k.Output.Open(p.names[real])
+		err := k.Output.EachDocumentOf(p.names[real], func(d *sdk.Document) error {
+			var errs []error
+			for _, m := range d.Manifests() {
+				e, ok := p.edits[posOf(real, m)]
+				if !ok {
+					continue
+				}
+				if err := e.apply(k, m); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return errors.Join(errs...)
+		})
 		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, m := range f.Manifests() {
-			e, ok := p.edits[posOf(real, m)]
-			if !ok {
-				continue
-			}
-			if err := e.apply(k, m); err != nil {
-				errs = append(errs, err)
-			}
-		}
-		if _, err := f.Save(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -38,8 +38,9 @@ func (fs *facts) plan() *plan {
 	p := &plan{workloads: fs.workloads, edits: map[pos]edit{}, names: fs.names}
 	scaledBy := map[int][]int64{} // workload index → the final minReplicas of its autoscalers
 	var errs []error
+	byName := fs.byName()
 	for _, a := range fs.autoscalers {
-		targets, err := fs.targets(a)
+		targets, err := fs.targets(a, byName[nameKey{a.target.kind, a.target.name}])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -88,28 +89,14 @@ func (fs *facts) plan() *plan {
 // gives that kind and name (on the workloads and the autoscalers naming them). When those are in
 // more than one namespace, a pair whose namespaces differ only by one being unset may or may not
 // be the same namespace: the autoscaler is refused, naming it and each such workload.
-func (fs *facts) targets(a autoscaler) ([]int, error) {
+func (fs *facts) targets(a autoscaler, named *sameName) ([]int, error) {
 	if a.hasGroup && a.targetGroup != "apps" {
 		return nil, nil
 	}
-	named := func(r ref) bool { return r.kind == a.target.kind && r.name == a.target.name }
-	namespaces := map[string]bool{}
-	var candidates []int
-	for i, w := range fs.workloads {
-		if named(w.ref) {
-			candidates = append(candidates, i)
-			namespaces[w.namespace] = true
-		}
-	}
-	if len(candidates) == 0 {
+	if named == nil || len(named.workloads) == 0 {
 		return nil, nil
 	}
-	for _, o := range fs.autoscalers {
-		if named(o.target) && (!o.hasGroup || o.targetGroup == "apps") {
-			namespaces[o.namespace] = true
-		}
-	}
-	delete(namespaces, "")
+	candidates, namespaces := named.workloads, named.namespaces
 	var targets, unsure []int
 	for _, i := range candidates {
 		w := fs.workloads[i]
@@ -136,6 +123,45 @@ func (fs *facts) targets(a autoscaler) ([]int, error) {
 		"cannot tell whether %s%s scales %s: an object without metadata.namespace lands in the namespace the destination applies it to, and %s %s is in %d namespaces of the output (%s); set metadata.namespace on both",
 		refName(a.kind, a.namespace, a.name), nsNote(a.namespace), strings.Join(which, ", nor whether it scales "),
 		a.target.kind, a.target.name, len(namespaces), strings.Join(slices.Sorted(maps.Keys(namespaces)), ", "))
+}
+
+// nameKey is a kind and a name, as an autoscaler names its target.
+type nameKey struct{ kind, name string }
+
+// sameName is what targets needs about one kind and name: the workloads that have it, and the
+// namespaces given to it, on those workloads and on the autoscalers naming them ("" left out).
+type sameName struct {
+	workloads  []int
+	namespaces map[string]bool
+}
+
+// byName indexes the workloads and autoscalers by kind and name once, so that matching every
+// autoscaler takes time in proportion to the output, not to its square.
+func (fs *facts) byName() map[nameKey]*sameName {
+	idx := map[nameKey]*sameName{}
+	get := func(k nameKey) *sameName {
+		n := idx[k]
+		if n == nil {
+			n = &sameName{namespaces: map[string]bool{}}
+			idx[k] = n
+		}
+		return n
+	}
+	for i, w := range fs.workloads {
+		n := get(nameKey{w.kind, w.name})
+		n.workloads = append(n.workloads, i)
+		if w.namespace != "" {
+			n.namespaces[w.namespace] = true
+		}
+	}
+	for _, o := range fs.autoscalers {
+		if !o.hasGroup || o.targetGroup == "apps" {
+			if n := idx[nameKey{o.target.kind, o.target.name}]; n != nil && o.namespace != "" {
+				n.namespaces[o.namespace] = true
+			}
+		}
+	}
+	return idx
 }
 
 // nsNote marks an object that has no namespace.

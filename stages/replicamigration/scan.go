@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/stagekit/stagekit/sdk"
 	"github.com/stagekit/stagekit/sdk/fieldpath"
@@ -24,7 +25,11 @@ type pos struct {
 }
 
 func posOf(file string, m *sdk.Manifest) pos {
-	return pos{file: file, doc: m.Document(), items: fmt.Sprint(m.ListItems())}
+	p := pos{file: file, doc: m.Document()}
+	if m.ListItem() >= 0 { // most objects are whole documents: no string to make and keep
+		p.items = fmt.Sprint(m.ListItems())
+	}
+	return p
 }
 
 // ref is how an autoscaler names its target.
@@ -33,7 +38,7 @@ type ref struct {
 }
 
 // workload is what the first pass keeps of a Deployment, StatefulSet or ReplicaSet: a few
-// numbers, never the parsed file, so memory stays bounded by the largest file.
+// numbers and copied names, never the document, so memory stays bounded by the largest document.
 type workload struct {
 	pos
 	ref
@@ -74,10 +79,14 @@ func scan(k *sdk.Kratix, cfg *Config) (*facts, error) {
 	}
 	fs := &facts{names: map[string]string{}}
 	var problems []error
-	err := k.Output.EachManifestFile(func(f *sdk.ManifestFile) error {
-		fs.names[f.Real] = f.Name
-		for _, m := range f.Manifests() {
-			p := posOf(f.Real, m)
+	// One document at a time, keeping copied facts only: memory is bounded by the largest
+	// document, not the file nor the output.
+	err := k.Output.ReadDocuments(func(d *sdk.Document) error {
+		if _, ok := fs.names[d.File.Real]; !ok {
+			fs.names[d.File.Real] = d.File.Name
+		}
+		for _, m := range d.Manifests() {
+			p := posOf(d.File.Real, m)
 			switch {
 			case m.Group() == "apps" && kinds[m.Kind()]:
 				w, err := readWorkload(m, int64(cfg.MinReplicas))
@@ -103,7 +112,7 @@ func scan(k *sdk.Kratix, cfg *Config) (*facts, error) {
 }
 
 func readWorkload(m *sdk.Manifest, fleetMin int64) (workload, error) {
-	w := workload{ref: ref{kind: m.Kind(), namespace: m.Namespace(), name: m.Name()}, min: fleetMin}
+	w := workload{ref: refOf(m), min: fleetMin}
 	var errs []error
 	replicas, ok, err := optionalCount(m, "spec.replicas")
 	switch {
@@ -163,15 +172,22 @@ func annotationMin(m *sdk.Manifest) (int64, bool, error) {
 	return v, true, nil
 }
 
+// refOf is an object's kind, namespace and name, copied: a string read from a document points
+// into the document's bytes, which the facts must not keep alive.
+func refOf(m *sdk.Manifest) ref {
+	return ref{kind: strings.Clone(m.Kind()), namespace: strings.Clone(m.Namespace()), name: strings.Clone(m.Name())}
+}
+
 func readAutoscaler(m *sdk.Manifest) autoscaler {
-	a := autoscaler{ref: ref{kind: m.Kind(), namespace: m.Namespace(), name: m.Name()}}
+	a := autoscaler{ref: refOf(m)}
 	a.min, a.minSet, a.max, a.boundsErr = readBounds(m)
 	a.target.namespace = a.namespace
-	a.target.kind, _ = m.GetString("spec.scaleTargetRef.kind")
-	a.target.name, _ = m.GetString("spec.scaleTargetRef.name")
+	kind, _ := m.GetString("spec.scaleTargetRef.kind")
+	name, _ := m.GetString("spec.scaleTargetRef.name")
+	a.target.kind, a.target.name = strings.Clone(kind), strings.Clone(name)
 	if av, err := m.GetString("spec.scaleTargetRef.apiVersion"); err == nil && av != "" {
 		a.hasGroup = true
-		a.targetGroup = groupOf(av)
+		a.targetGroup = strings.Clone(groupOf(av))
 	}
 	return a
 }
