@@ -40,12 +40,22 @@ type argument struct {
 	Name  string
 	Value cty.Value
 	Node  yamldoc.Node // where it is in the input, for messages
+
+	// json is Value as renderJSON writes it, when the stage wrote it as soon as it was read and
+	// dropped Value: a large request's cty values, held all at once, took more memory than the
+	// stage's soft limit and the run spent most of its CPU collecting garbage.
+	json []byte
 }
 
 // arguments turns every top-level spec key into a module argument, sorted by name. Top-level
 // nulls are dropped (the module's default applies); empty lists and maps are kept, since they are
 // what the request says. Every key that cannot be an argument is reported at once.
-func arguments(obj *sdk.Object) ([]argument, error) {
+func arguments(obj *sdk.Object) ([]argument, error) { return readArguments(obj, nil) }
+
+// readArguments is arguments, handing each argument to use (when not nil) as soon as it is
+// read, in the order of the spec, so that a caller can write it and drop its value before the
+// next one is read. An argument is kept as use leaves it.
+func readArguments(obj *sdk.Object, use func(*argument)) ([]argument, error) {
 	spec := obj.Spec()
 	if !spec.Exists() || spec.Tag() == "!!null" {
 		return nil, nil
@@ -67,13 +77,14 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			errs = append(errs, err)
 			continue
 		}
-		at := obj.AtPath(node.Path().String())
+		// The line is looked up only for a message: finding it walks the spec from its first
+		// key, once per key a walk over the whole spec.
 		switch {
 		case reservedNames[key] != "":
-			errs = append(errs, sdk.Errorf(at, "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
+			errs = append(errs, sdk.Errorf(obj.AtPath(node.Path().String()), "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
 			continue
 		case !utf8.ValidString(key) || !hclsyntax.ValidIdentifier(key):
-			errs = append(errs, sdk.Errorf(at, "%q is not a valid Terraform argument name (letters, digits, _ and -, not starting with a digit or -): rename the field in the Promise's API", key))
+			errs = append(errs, sdk.Errorf(obj.AtPath(node.Path().String()), "%q is not a valid Terraform argument name (letters, digits, _ and -, not starting with a digit or -): rename the field in the Promise's API", key))
 			continue
 		}
 		raw, err := node.Value()
@@ -95,7 +106,11 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			errs = append(errs, sdk.Errorf(at, "%s", verr.msg))
 			continue
 		}
-		args = append(args, argument{Name: key, Value: val, Node: node})
+		a := argument{Name: key, Value: val, Node: node}
+		if use != nil {
+			use(&a)
+		}
+		args = append(args, a)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

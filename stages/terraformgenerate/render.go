@@ -62,6 +62,11 @@ func renderHCL(m module) []byte {
 // and version verbatim, so those are not escaped.
 func renderJSON(m module) []byte {
 	var b bytes.Buffer
+	size := 256
+	for _, a := range m.Args {
+		size += 16 + len(a.Name) + len(a.json)
+	}
+	b.Grow(size)
 	b.WriteString("{\n  \"module\": {\n    ")
 	writeJSONString(&b, m.Name, false)
 	b.WriteString(": {\n      \"source\": ")
@@ -74,7 +79,11 @@ func renderJSON(m module) []byte {
 		b.WriteString(",\n      ")
 		writeJSONString(&b, a.Name, false)
 		b.WriteString(": ")
-		writeJSONValue(&b, a.Value, 3)
+		if a.json != nil {
+			b.Write(a.json)
+		} else {
+			writeJSONValue(&b, a.Value, argumentDepth)
+		}
 	}
 	b.WriteString("\n    }\n  }")
 	if len(m.Outputs) > 0 {
@@ -95,6 +104,9 @@ func renderJSON(m module) []byte {
 	b.WriteString("\n}\n")
 	return b.Bytes()
 }
+
+// argumentDepth is the indent depth of a module argument in the JSON form.
+const argumentDepth = 3
 
 func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	if v.IsNull() {

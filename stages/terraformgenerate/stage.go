@@ -1,13 +1,16 @@
 package terraformgenerate
 
 import (
+	"bytes"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stagekit/stagekit/sdk"
+	"github.com/zclconf/go-cty/cty"
 )
 
 func run(k *sdk.Kratix, cfg *Config) error {
@@ -17,12 +20,38 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		return err
 	}
 	name, raw, nameErr := moduleName(k, obj)
-	args, argErr := arguments(obj)
+	asHCL := strings.EqualFold(cfg.OutputFormat, "hcl")
+	// Each argument is checked against the module's variables and written as soon as it is
+	// read, so only its text is kept: a large request's values, held all at once, took more
+	// memory than the stage's soft limit. hclwrite lays out the whole module at once, so the
+	// HCL form keeps the values.
+	var varErrs []namedError
+	var buf bytes.Buffer
+	args, argErr := readArguments(obj, func(a *argument) {
+		if vars != nil {
+			if err := vars.checkArgument(obj, a); err != nil {
+				varErrs = append(varErrs, namedError{a.Name, err})
+				return
+			}
+		}
+		if !asHCL {
+			writeJSONValue(&buf, a.Value, argumentDepth)
+			a.json = bytes.Clone(buf.Bytes())
+			a.Value = cty.NilVal
+			buf.Reset()
+		}
+	})
 	if err := errors.Join(nameErr, argErr); err != nil {
 		return err
 	}
 	if vars != nil {
-		if args, err = vars.check(obj, args); err != nil {
+		// As if checked after reading every argument: in the order of their names.
+		sort.Slice(varErrs, func(i, j int) bool { return varErrs[i].name < varErrs[j].name })
+		errs := make([]error, 0, len(varErrs))
+		for _, e := range varErrs {
+			errs = append(errs, e.err)
+		}
+		if err := errors.Join(append(errs, vars.missing(obj, args)...)...); err != nil {
 			return err
 		}
 	}
@@ -30,12 +59,16 @@ func run(k *sdk.Kratix, cfg *Config) error {
 		k.Log.Info("the name " + raw + " is not a Terraform identifier: the module and its file are named " + name)
 	}
 	m := module{Name: name, Source: src, Args: args, Outputs: outs}
-	file, other, data := name+".tf.json", name+".tf", renderJSON(m)
-	if strings.EqualFold(cfg.OutputFormat, "hcl") {
-		file, other, data = name+".tf", name+".tf.json", renderHCL(m)
+	file, other := name+".tf.json", name+".tf"
+	if asHCL {
+		file, other = name+".tf", name+".tf.json"
 	}
 	if _, err := k.Output.Read(other); err == nil {
 		k.ReportWarningf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
+	}
+	data := renderJSON(m)
+	if asHCL {
+		data = renderHCL(m)
 	}
 	if err := k.Output.Write(file, data); err != nil {
 		return err
@@ -62,6 +95,11 @@ func outputNames(names []string) ([]string, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+type namedError struct {
+	name string
+	err  error
 }
 
 func count(n int, what string) string {
