@@ -41,21 +41,29 @@ type argument struct {
 	Value cty.Value
 	Node  yamldoc.Node // where it is in the input, for messages
 
-	// json is Value as renderJSON writes it, when the stage wrote it as soon as it was read and
-	// dropped Value: a large request's cty values, held all at once, took more memory than the
-	// stage's soft limit and the run spent most of its CPU collecting garbage.
+	// json is the value as renderJSON writes it, when the stage wrote it as soon as it was read
+	// (Value is then not set): a large request's values, held all at once as cty values, took
+	// more memory than the stage's soft limit and the run spent most of its CPU collecting
+	// garbage.
 	json []byte
 }
 
 // arguments turns every top-level spec key into a module argument, sorted by name. Top-level
 // nulls are dropped (the module's default applies); empty lists and maps are kept, since they are
 // what the request says. Every key that cannot be an argument is reported at once.
-func arguments(obj *sdk.Object) ([]argument, error) { return readArguments(obj, nil) }
+func arguments(obj *sdk.Object) ([]argument, error) { return readArguments(obj, toValue) }
 
-// readArguments is arguments, handing each argument to use (when not nil) as soon as it is
-// read, in the order of the spec, so that a caller can write it and drop its value before the
-// next one is read. An argument is kept as use leaves it.
-func readArguments(obj *sdk.Object, use func(*argument)) ([]argument, error) {
+// toValue sets the argument's Value.
+func toValue(a *argument, raw any) *valueError {
+	v, err := toCty(raw, a.Node.Path())
+	a.Value = v
+	return err
+}
+
+// readArguments is arguments, handing each value read from the spec to convert, which makes
+// the argument of it (toValue: its cty value), in the order of the spec, as soon as it is read:
+// a caller can write it then and keep only the text.
+func readArguments(obj *sdk.Object, convert func(a *argument, raw any) *valueError) ([]argument, error) {
 	spec := obj.Spec()
 	if !spec.Exists() || spec.Tag() == "!!null" {
 		return nil, nil
@@ -65,7 +73,7 @@ func readArguments(obj *sdk.Object, use func(*argument)) ([]argument, error) {
 	}
 	var args []argument
 	var errs []error
-	if a, b, ok := nfcCollision(spec.Keys()); ok {
+	if a, b, ok, _ := nfcCollision(spec.Keys()); ok {
 		at := obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(b)}.String())
 		at.Path = "spec" // the two keys are one problem of spec; the line is the second key's
 		errs = append(errs, sdk.Errorf(at, "%s", collisionMessage(a, b)))
@@ -95,8 +103,8 @@ func readArguments(obj *sdk.Object, use func(*argument)) ([]argument, error) {
 		if raw == nil {
 			continue
 		}
-		val, verr := toCty(raw, node.Path())
-		if verr != nil {
+		a := argument{Name: key, Node: node}
+		if verr := convert(&a, raw); verr != nil {
 			line := verr.line
 			if line == nil {
 				line = verr.path
@@ -105,10 +113,6 @@ func readArguments(obj *sdk.Object, use func(*argument)) ([]argument, error) {
 			at.Path = verr.path.String()
 			errs = append(errs, sdk.Errorf(at, "%s", verr.msg))
 			continue
-		}
-		a := argument{Name: key, Value: val, Node: node}
-		if use != nil {
-			use(&a)
 		}
 		args = append(args, a)
 	}
@@ -166,13 +170,13 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 	case *big.Int:
 		return cty.NumberVal(new(big.Float).SetInt(x)), nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("%v is not a number Terraform can represent", x)}
+		if err := floatError(x, at); err != nil {
+			return cty.NilVal, err
 		}
 		return cty.NumberFloatVal(x), nil
 	case string:
-		if !utf8.ValidString(x) {
-			return cty.NilVal, &valueError{path: at.path(), msg: "is not valid UTF-8"}
+		if err := stringError(x, at); err != nil {
+			return cty.NilVal, err
 		}
 		return cty.StringVal(x), nil
 	case []any:
@@ -192,21 +196,16 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		if len(x) == 0 {
 			return cty.EmptyObjectVal, nil
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys) // the first error is the same every run
-		if a, b, ok := nfcCollision(keys); ok {
-			return cty.NilVal, &valueError{path: at.path(), line: at.child(fieldpath.Key(b)).path(), msg: collisionMessage(a, b)}
+		keys, _, err := sortedKeys(x, at)
+		if err != nil {
+			return cty.NilVal, err
 		}
 		attrs := make(map[string]cty.Value, len(x))
 		for _, k := range keys {
-			item := x[k]
-			if !utf8.ValidString(k) {
-				return cty.NilVal, &valueError{path: at.child(fieldpath.Key(k)).path(), msg: "key is not valid UTF-8"}
+			if err := keyError(k, at); err != nil {
+				return cty.NilVal, err
 			}
-			val, err := toCtyAt(item, at.child(fieldpath.Key(k)))
+			val, err := toCtyAt(x[k], at.child(fieldpath.Key(k)))
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -214,15 +213,59 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		}
 		return cty.ObjectVal(attrs), nil
 	}
-	return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("unsupported value %T", v)}
+	return cty.NilVal, unsupported(v, at)
+}
+
+// The rules of what a value may hold, one function each, for toCtyAt and writeJSONAt alike.
+
+func floatError(x float64, at *pathNode) *valueError {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return &valueError{path: at.path(), msg: fmt.Sprintf("%v is not a number Terraform can represent", x)}
+	}
+	return nil
+}
+
+func stringError(x string, at *pathNode) *valueError {
+	if !utf8.ValidString(x) {
+		return &valueError{path: at.path(), msg: "is not valid UTF-8"}
+	}
+	return nil
+}
+
+func keyError(k string, at *pathNode) *valueError {
+	if !utf8.ValidString(k) {
+		return &valueError{path: at.child(fieldpath.Key(k)).path(), msg: "key is not valid UTF-8"}
+	}
+	return nil
+}
+
+func unsupported(v any, at *pathNode) *valueError {
+	return &valueError{path: at.path(), msg: fmt.Sprintf("unsupported value %T", v)}
+}
+
+// sortedKeys is a map's keys in sorted order, so that the first error is the same every run,
+// refusing two keys Terraform reads as one. normal reports whether every key is in NFC, as
+// Terraform and cty read them (then the order is also the order cty iterates in).
+func sortedKeys(x map[string]any, at *pathNode) (keys []string, normal bool, _ *valueError) {
+	keys = make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	a, b, found, normal := nfcCollision(keys)
+	if found {
+		return nil, false, &valueError{path: at.path(), line: at.child(fieldpath.Key(b)).path(), msg: collisionMessage(a, b)}
+	}
+	return keys, normal, nil
 }
 
 // nfcCollision finds two keys Terraform reads as one: HCL and Terraform's JSON reader put every
 // string in Unicode NFC, so "é" and "e\u0301" name the same key, and the module would get only
 // one of the two values (in HCL the last, silently; in JSON Terraform fails on a duplicate).
 // The pair is the first in sorted order, so the message does not change from run to run.
-func nfcCollision(keys []string) (a, b string, found bool) {
-	normal := true
+// normal reports whether every key is in NFC already.
+func nfcCollision(keys []string) (a, b string, found, normal bool) {
+	normal = true
 	for _, k := range keys {
 		if !norm.NFC.IsNormalString(k) {
 			normal = false
@@ -230,7 +273,7 @@ func nfcCollision(keys []string) (a, b string, found bool) {
 		}
 	}
 	if normal {
-		return "", "", false // distinct NFC strings stay distinct
+		return "", "", false, true // distinct NFC strings stay distinct
 	}
 	sorted := append([]string(nil), keys...)
 	sort.Strings(sorted)
@@ -238,11 +281,11 @@ func nfcCollision(keys []string) (a, b string, found bool) {
 	for _, k := range sorted {
 		n := norm.NFC.String(k)
 		if prev, ok := first[n]; ok {
-			return prev, k, true
+			return prev, k, true, false
 		}
 		first[n] = k
 	}
-	return "", "", false
+	return "", "", false, false
 }
 
 func collisionMessage(a, b string) string {

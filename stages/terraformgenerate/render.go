@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/stagekit/stagekit/internal/tfliteral"
+	"github.com/stagekit/stagekit/sdk/fieldpath"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -169,6 +170,110 @@ func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	}
 }
 
+// writeArgumentJSON sets the argument's JSON text from the value read from YAML, as
+// writeJSONValue writes its cty value but without making one: cty builds two maps per object,
+// and converting a large request to cty before writing it cost more than reading it. Where a
+// map's keys are not all in NFC (cty orders them normalized), the value goes through cty.
+func writeArgumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
+	b.Reset()
+	err := writeJSONAt(b, raw, &pathNode{root: a.Node.Path()}, argumentDepth)
+	if err == errNotNFC {
+		if err := toValue(a, raw); err != nil {
+			return err
+		}
+		b.Reset()
+		writeJSONValue(b, a.Value, argumentDepth)
+		a.Value = cty.NilVal
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	a.json = bytes.Clone(b.Bytes())
+	return nil
+}
+
+// errNotNFC tells writeArgumentJSON to write the value through cty.
+var errNotNFC = &valueError{msg: "a key not in NFC"}
+
+// writeJSONAt writes v as writeJSONValue writes toCty(v), refusing what toCty refuses, first
+// error first.
+func writeJSONAt(b *bytes.Buffer, v any, at *pathNode, depth int) *valueError {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if x {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case int64:
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), x, 10)) // numberText of the exact integer
+	case *big.Int:
+		b.WriteString(numberText(new(big.Float).SetInt(x))) // as cty holds it
+	case float64:
+		if err := floatError(x, at); err != nil {
+			return err
+		}
+		b.WriteString(floatText(x))
+	case string:
+		if err := stringError(x, at); err != nil {
+			return err
+		}
+		writeJSONString(b, cty.NormalizeString(x), true) // cty.StringVal holds it normalized
+	case []any:
+		if len(x) == 0 {
+			b.WriteString("[]")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, item := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			if err := writeJSONAt(b, item, at.child(fieldpath.Index(i)), depth+1); err != nil {
+				return err
+			}
+		}
+		newline(b, depth)
+		b.WriteByte(']')
+	case map[string]any:
+		if len(x) == 0 {
+			b.WriteString("{}")
+			return nil
+		}
+		keys, normal, err := sortedKeys(x, at)
+		if err != nil {
+			return err
+		}
+		if !normal {
+			return errNotNFC
+		}
+		b.WriteByte('{')
+		for i, k := range keys {
+			if err := keyError(k, at); err != nil {
+				return err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			writeJSONString(b, k, true)
+			b.WriteString(": ")
+			if err := writeJSONAt(b, x[k], at.child(fieldpath.Key(k)), depth+1); err != nil {
+				return err
+			}
+		}
+		newline(b, depth)
+		b.WriteByte('}')
+	default:
+		return unsupported(v, at)
+	}
+	return nil
+}
+
 // maxIndentDepth is the deepest level written one item per line. Deeper values are written on
 // one line: indenting every level of a value nested thousands deep would make the file grow
 // with the square of the depth (a 40 KB request became a 200 MB module file).
@@ -202,6 +307,11 @@ func numberText(f *big.Float) string {
 		return f.Text('g', -1)
 	}
 	x, _ := f.Float64() // exact: the number came from a float64
+	return floatText(x)
+}
+
+// floatText is numberText for a float64.
+func floatText(x float64) string {
 	format := byte('f')
 	if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

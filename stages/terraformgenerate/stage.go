@@ -27,19 +27,26 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	// HCL form keeps the values.
 	var varErrs []namedError
 	var buf bytes.Buffer
-	args, argErr := readArguments(obj, func(a *argument) {
+	args, argErr := readArguments(obj, func(a *argument, raw any) *valueError {
+		if vars == nil && !asHCL {
+			return writeArgumentJSON(a, raw, &buf)
+		}
+		if err := toValue(a, raw); err != nil {
+			return err
+		}
 		if vars != nil {
 			if err := vars.checkArgument(obj, a); err != nil {
 				varErrs = append(varErrs, namedError{a.Name, err})
-				return
+				return nil
 			}
 		}
 		if !asHCL {
+			buf.Reset()
 			writeJSONValue(&buf, a.Value, argumentDepth)
 			a.json = bytes.Clone(buf.Bytes())
 			a.Value = cty.NilVal
-			buf.Reset()
 		}
+		return nil
 	})
 	if err := errors.Join(nameErr, argErr); err != nil {
 		return err
