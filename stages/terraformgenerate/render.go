@@ -2,6 +2,7 @@ package terraformgenerate
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -63,11 +64,20 @@ func renderHCL(m module) []byte {
 // and version verbatim, so those are not escaped.
 func renderJSON(m module) []byte {
 	var b bytes.Buffer
-	size := 256
-	for _, a := range m.Args {
-		size += 16 + len(a.Name) + len(a.json)
+	_ = writeModuleJSON(&b, m) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// writeModuleJSON is renderJSON writing to w, a chunk at a time: the stage streams a large
+// module to its output file rather than holding a second copy of every argument's text.
+func writeModuleJSON(w io.Writer, m module) error {
+	const chunk = 64 << 10
+	var b bytes.Buffer
+	flush := func() error {
+		_, err := w.Write(b.Bytes())
+		b.Reset()
+		return err
 	}
-	b.Grow(size)
 	b.WriteString("{\n  \"module\": {\n    ")
 	writeJSONString(&b, m.Name, false)
 	b.WriteString(": {\n      \"source\": ")
@@ -80,10 +90,22 @@ func renderJSON(m module) []byte {
 		b.WriteString(",\n      ")
 		writeJSONString(&b, a.Name, false)
 		b.WriteString(": ")
-		if a.json != nil {
+		if a.json == nil {
+			writeJSONValue(&b, a.Value, argumentDepth)
+		} else if len(a.json) < chunk {
 			b.Write(a.json)
 		} else {
-			writeJSONValue(&b, a.Value, argumentDepth)
+			if err := flush(); err != nil {
+				return err
+			}
+			if _, err := w.Write(a.json); err != nil {
+				return err
+			}
+		}
+		if b.Len() >= chunk {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
 	b.WriteString("\n    }\n  }")
@@ -103,7 +125,7 @@ func renderJSON(m module) []byte {
 		b.WriteString("\n  }")
 	}
 	b.WriteString("\n}\n")
-	return b.Bytes()
+	return flush()
 }
 
 // argumentDepth is the indent depth of a module argument in the JSON form.

@@ -73,11 +73,7 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if _, err := k.Output.Read(other); err == nil {
 		k.ReportWarningf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
 	}
-	data := renderJSON(m)
-	if asHCL {
-		data = renderHCL(m)
-	}
-	if err := k.Output.Write(file, data); err != nil {
+	if err := writeModule(k, file, m, asHCL); err != nil {
 		return err
 	}
 	k.Changef(sdk.Location{File: "output/" + file}, "wrote module %q (source %s, %s, %s)", name, src.Source, count(len(args), "argument"), count(len(outs), "output"))
@@ -102,6 +98,23 @@ func outputNames(names []string) ([]string, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// writeModule writes the module file: the JSON form streamed through the run's transaction, the
+// HCL form (which hclwrite lays out whole) at once.
+func writeModule(k *sdk.Kratix, file string, m module, asHCL bool) error {
+	if asHCL {
+		return k.Output.Write(file, renderHCL(m))
+	}
+	w, err := k.Output.Create(file)
+	if err != nil {
+		return err
+	}
+	err = writeModuleJSON(w, m)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 type namedError struct {
