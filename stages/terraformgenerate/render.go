@@ -68,46 +68,75 @@ func renderJSON(m module) []byte {
 	return b.Bytes()
 }
 
-// writeModuleJSON is renderJSON writing to w, a chunk at a time: the stage streams a large
-// module to its output file rather than holding a second copy of every argument's text.
+// writeModuleJSON is renderJSON writing to w.
 func writeModuleJSON(w io.Writer, m module) error {
-	const chunk = 64 << 10
-	var b bytes.Buffer
-	flush := func() error {
-		_, err := w.Write(b.Bytes())
-		b.Reset()
-		return err
+	j := moduleJSON{w: w}
+	j.begin(m)
+	var v bytes.Buffer
+	for _, a := range m.Args {
+		if a.json != nil {
+			j.argument(a.Name, a.json)
+			continue
+		}
+		v.Reset()
+		writeJSONValue(&v, a.Value, argumentDepth)
+		j.argument(a.Name, v.Bytes())
 	}
+	return j.end(m)
+}
+
+// moduleJSON writes the JSON form a piece at a time, so that the stage can stream a large module
+// to its output file rather than hold a copy of every argument's text.
+type moduleJSON struct {
+	w   io.Writer
+	b   bytes.Buffer
+	err error
+}
+
+const moduleJSONChunk = 64 << 10
+
+func (j *moduleJSON) flush() {
+	if j.err == nil {
+		_, j.err = j.w.Write(j.b.Bytes())
+	}
+	j.b.Reset()
+}
+
+// begin writes what comes before the arguments: the module's name, source and version.
+func (j *moduleJSON) begin(m module) {
+	b := &j.b
 	b.WriteString("{\n  \"module\": {\n    ")
-	writeJSONString(&b, m.Name, false)
+	writeJSONString(b, m.Name, false)
 	b.WriteString(": {\n      \"source\": ")
-	writeJSONString(&b, m.Source.Source, false)
+	writeJSONString(b, m.Source.Source, false)
 	if m.Source.Version != "" {
 		b.WriteString(",\n      \"version\": ")
-		writeJSONString(&b, m.Source.Version, false)
+		writeJSONString(b, m.Source.Version, false)
 	}
-	for _, a := range m.Args {
-		b.WriteString(",\n      ")
-		writeJSONString(&b, a.Name, false)
-		b.WriteString(": ")
-		if a.json == nil {
-			writeJSONValue(&b, a.Value, argumentDepth)
-		} else if len(a.json) < chunk {
-			b.Write(a.json)
-		} else {
-			if err := flush(); err != nil {
-				return err
-			}
-			if _, err := w.Write(a.json); err != nil {
-				return err
-			}
-		}
-		if b.Len() >= chunk {
-			if err := flush(); err != nil {
-				return err
-			}
+}
+
+// argument writes one argument, its value as writeJSONValue writes it at argumentDepth.
+func (j *moduleJSON) argument(name string, value []byte) {
+	b := &j.b
+	b.WriteString(",\n      ")
+	writeJSONString(b, name, false)
+	b.WriteString(": ")
+	if len(value) < moduleJSONChunk {
+		b.Write(value)
+	} else {
+		j.flush()
+		if j.err == nil {
+			_, j.err = j.w.Write(value)
 		}
 	}
+	if b.Len() >= moduleJSONChunk {
+		j.flush()
+	}
+}
+
+// end writes the rest: the outputs.
+func (j *moduleJSON) end(m module) error {
+	b := &j.b
 	b.WriteString("\n    }\n  }")
 	if len(m.Outputs) > 0 {
 		b.WriteString(",\n  \"output\": {")
@@ -116,16 +145,17 @@ func writeModuleJSON(w io.Writer, m module) error {
 				b.WriteByte(',')
 			}
 			b.WriteString("\n    ")
-			writeJSONString(&b, m.outputName(out), false)
+			writeJSONString(b, m.outputName(out), false)
 			b.WriteString(": {\n      \"value\": ")
 			// A real reference: not escaped.
-			writeJSONString(&b, "${module."+m.Name+"."+out+"}", false)
+			writeJSONString(b, "${module."+m.Name+"."+out+"}", false)
 			b.WriteString("\n    }")
 		}
 		b.WriteString("\n  }")
 	}
 	b.WriteString("\n}\n")
-	return flush()
+	j.flush()
+	return j.err
 }
 
 // argumentDepth is the indent depth of a module argument in the JSON form.
@@ -192,11 +222,20 @@ func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	}
 }
 
-// writeArgumentJSON sets the argument's JSON text from the value read from YAML, as
-// writeJSONValue writes its cty value but without making one: cty builds two maps per object,
-// and converting a large request to cty before writing it cost more than reading it. Where a
-// map's keys are not all in NFC (cty orders them normalized), the value goes through cty.
+// writeArgumentJSON sets the argument's JSON text from the value read from YAML (argumentJSON).
 func writeArgumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
+	if err := argumentJSON(a, raw, b); err != nil {
+		return err
+	}
+	a.json = bytes.Clone(b.Bytes())
+	return nil
+}
+
+// argumentJSON writes into b the argument's value read from YAML, as writeJSONValue writes its
+// cty value but without making one: cty builds two maps per object, and converting a large
+// request to cty before writing it cost more than reading it. Where a map's keys are not all in
+// NFC (cty orders them normalized), the value goes through cty.
+func argumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
 	b.Reset()
 	err := writeJSONAt(b, raw, &pathNode{root: a.Node.Path()}, argumentDepth)
 	if err == errNotNFC {
@@ -208,14 +247,10 @@ func writeArgumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
 		a.Value = cty.NilVal
 		err = nil
 	}
-	if err != nil {
-		return err
-	}
-	a.json = bytes.Clone(b.Bytes())
-	return nil
+	return err
 }
 
-// errNotNFC tells writeArgumentJSON to write the value through cty.
+// errNotNFC tells argumentJSON to write the value through cty.
 var errNotNFC = &valueError{msg: "a key not in NFC"}
 
 // writeJSONAt writes v as writeJSONValue writes toCty(v), refusing what toCty refuses, first

@@ -3,6 +3,7 @@ package terraformgenerate
 import (
 	"bytes"
 	"errors"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,30 +22,54 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	}
 	name, raw, nameErr := moduleName(k, obj)
 	asHCL := strings.EqualFold(cfg.OutputFormat, "hcl")
+	m := module{Name: name, Source: src, Outputs: outs}
+	file, other := name+".tf.json", name+".tf"
+	if asHCL {
+		file, other = name+".tf", name+".tf.json"
+	}
 	// Each argument is checked against the module's variables and written as soon as it is
-	// read, so only its text is kept: a large request's values, held all at once, took more
-	// memory than the stage's soft limit. hclwrite lays out the whole module at once, so the
-	// HCL form keeps the values.
+	// read: a large request's values, held all at once, took more memory than the stage's soft
+	// limit. When the spec's keys come sorted (as the API server writes them), the JSON form
+	// goes straight to the output file, else only each argument's text is kept until they are
+	// sorted. hclwrite lays out the whole module at once, so the HCL form keeps the values.
+	var out io.WriteCloser
+	var stream *moduleJSON
+	if !asHCL && nameErr == nil && sort.StringsAreSorted(obj.Spec().Keys()) {
+		if out, err = k.Output.Create(file); err != nil {
+			return err
+		}
+		defer out.Close() // on the paths that fail: the run then commits nothing (a second Close only errs)
+		stream = &moduleJSON{w: out}
+		stream.begin(m)
+	}
 	var varErrs []namedError
 	var buf bytes.Buffer
 	args, argErr := readArguments(obj, func(a *argument, raw any) *valueError {
 		if vars == nil && !asHCL {
-			return writeArgumentJSON(a, raw, &buf)
-		}
-		if err := toValue(a, raw); err != nil {
-			return err
-		}
-		if vars != nil {
-			if err := vars.checkArgument(obj, a); err != nil {
-				varErrs = append(varErrs, namedError{a.Name, err})
+			if err := argumentJSON(a, raw, &buf); err != nil {
+				return err
+			}
+		} else {
+			if err := toValue(a, raw); err != nil {
+				return err
+			}
+			if vars != nil {
+				if err := vars.checkArgument(obj, a); err != nil {
+					varErrs = append(varErrs, namedError{a.Name, err})
+					return nil
+				}
+			}
+			if asHCL {
 				return nil
 			}
-		}
-		if !asHCL {
 			buf.Reset()
 			writeJSONValue(&buf, a.Value, argumentDepth)
+		}
+		a.Value = cty.NilVal
+		if stream != nil {
+			stream.argument(a.Name, buf.Bytes())
+		} else {
 			a.json = bytes.Clone(buf.Bytes())
-			a.Value = cty.NilVal
 		}
 		return nil
 	})
@@ -65,15 +90,19 @@ func run(k *sdk.Kratix, cfg *Config) error {
 	if raw != name {
 		k.Log.Info("the name " + raw + " is not a Terraform identifier: the module and its file are named " + name)
 	}
-	m := module{Name: name, Source: src, Args: args, Outputs: outs}
-	file, other := name+".tf.json", name+".tf"
-	if asHCL {
-		file, other = name+".tf", name+".tf.json"
-	}
+	m.Args = args
 	if _, err := k.Output.Read(other); err == nil {
 		k.ReportWarningf(sdk.Location{File: "output/" + other}, "already declares module %q in the other format (an earlier stage?): Terraform will see it twice", name)
 	}
-	if err := writeModule(k, file, m, asHCL); err != nil {
+	if stream != nil {
+		err = stream.end(m)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		err = writeModule(k, file, m, asHCL)
+	}
+	if err != nil {
 		return err
 	}
 	k.Changef(sdk.Location{File: "output/" + file}, "wrote module %q (source %s, %s, %s)", name, src.Source, count(len(args), "argument"), count(len(outs), "output"))
