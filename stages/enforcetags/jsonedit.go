@@ -25,10 +25,15 @@ func editJSON(name string, src []byte, e Enforcement) (*Edit, error) {
 	if err := checkUTF8(name, src); err != nil {
 		return nil, err
 	}
-	if _, diags := hcljson.Parse(src, name); diags.HasErrors() {
-		return nil, jsonErr(name, diags)
-	}
+	// hcljson.Parse reads the file as ParseExpression does and also refuses a root that is not
+	// an object or an array: the file is read once, and again by Parse only to report an error
+	// in its words.
 	root, diags := hcljson.ParseExpression(src, name)
+	if k := kind(root); diags.HasErrors() || k != "object" && k != "array" {
+		if _, diags := hcljson.Parse(src, name); diags.HasErrors() {
+			return nil, jsonErr(name, diags)
+		}
+	}
 	if diags.HasErrors() {
 		return nil, jsonErr(name, diags)
 	}
@@ -101,6 +106,29 @@ type jsonEditor struct {
 	nl      string
 	splices []splice
 	body    hcl.Expression // the module body being edited
+
+	// objects holds the members of each object read so far, by its opening brace's offset:
+	// laying out one added tag reads the members of its object and of the module body, and
+	// reading them again for every tag was most of the stage's work (the edits are spliced in
+	// at the end, so an object's members do not change while the file is edited).
+	objects map[int][]member
+}
+
+// members is members(obj), read once per object.
+func (j *jsonEditor) members(obj hcl.Expression) []member {
+	if obj == nil {
+		return nil
+	}
+	at := obj.Range().Start.Byte
+	if ms, ok := j.objects[at]; ok {
+		return ms
+	}
+	ms := members(obj)
+	if j.objects == nil {
+		j.objects = map[int][]member{}
+	}
+	j.objects[at] = ms
+	return ms
 }
 
 // splice replaces src[from:to] with text.
@@ -229,7 +257,7 @@ func (j *jsonEditor) modules(root hcl.Expression, errs *[]error) []jsonModule {
 func (j *jsonEditor) module(m jsonModule) error {
 	args := map[string]member{}
 	var order []member
-	for _, a := range members(m.body) {
+	for _, a := range j.members(m.body) {
 		if a.name == "//" {
 			continue // a comment in a body
 		}
@@ -291,7 +319,7 @@ func (j *jsonEditor) stamp(m jsonModule, args map[string]member, attr string, mu
 // one is left alone, another value is replaced, a missing key is added after the last one.
 func (j *jsonEditor) merge(module, attr string, obj hcl.Expression) error {
 	byKey := map[string]member{}
-	for _, p := range members(obj) {
+	for _, p := range j.members(obj) {
 		key, ok := evalString(p.key)
 		if !ok {
 			continue // a key computed by a template: kept as it is
@@ -377,7 +405,7 @@ func (j *jsonEditor) newObject(parent hcl.Expression, module, attr string, line 
 // addMembers adds members (each "key": value) at the end of an object.
 func (j *jsonEditor) addMembers(obj hcl.Expression, items []string) {
 	r := obj.Range()
-	ms := members(obj)
+	ms := j.members(obj)
 	if len(ms) == 0 {
 		// {} or { } or a brace on each line: rewritten whole.
 		text := "{" + strings.Join(items, j.itemSep(obj)) + "}"
@@ -412,7 +440,7 @@ func (j *jsonEditor) multiline(obj hcl.Expression) bool {
 // body, else ": " (":" in a file written without a space after its first colon).
 func (j *jsonEditor) kvSep(obj hcl.Expression) string {
 	for _, o := range []hcl.Expression{obj, j.body} {
-		if ms := members(o); len(ms) > 0 {
+		if ms := j.members(o); len(ms) > 0 {
 			if sep := j.src[ms[0].key.Range().End.Byte:ms[0].value.Range().Start.Byte]; !bytes.ContainsAny(sep, "\r\n") {
 				return string(sep)
 			}
@@ -428,7 +456,7 @@ func (j *jsonEditor) kvSep(obj hcl.Expression) string {
 // else ", " ("," in a file written without a space after its first colon).
 func (j *jsonEditor) itemSep(obj hcl.Expression) string {
 	for _, o := range []hcl.Expression{obj, j.body} {
-		if ms := members(o); len(ms) > 1 {
+		if ms := j.members(o); len(ms) > 1 {
 			if sep := j.src[ms[0].value.Range().End.Byte:ms[1].key.Range().Start.Byte]; !bytes.ContainsAny(sep, "\r\n") {
 				return string(sep)
 			}
@@ -443,7 +471,7 @@ func (j *jsonEditor) itemSep(obj hcl.Expression) string {
 // memberIndent is the indentation of obj's members (of its first member when on a line of its
 // own), else its brace's line's plus one unit.
 func (j *jsonEditor) memberIndent(obj hcl.Expression) string {
-	if ms := members(obj); len(ms) > 0 {
+	if ms := j.members(obj); len(ms) > 0 {
 		start := ms[len(ms)-1].key.Range().Start.Byte
 		if ind := j.lineIndent(start); len(ind) == start-j.lineStart(start) {
 			return ind
@@ -455,7 +483,7 @@ func (j *jsonEditor) memberIndent(obj hcl.Expression) string {
 // indentUnit is one level of indentation: the step from obj's brace line to its members, else
 // the file's first indented line, else two spaces.
 func (j *jsonEditor) indentUnit(obj hcl.Expression) string {
-	if ms := members(obj); len(ms) > 0 {
+	if ms := j.members(obj); len(ms) > 0 {
 		outer, inner := j.lineIndent(obj.Range().Start.Byte), j.lineIndent(ms[0].key.Range().Start.Byte)
 		if len(inner) > len(outer) && strings.HasPrefix(inner, outer) {
 			return inner[len(outer):]

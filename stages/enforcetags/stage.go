@@ -139,20 +139,14 @@ type fileEdit struct {
 // error anywhere (every file's is reported) fails the run, and then no file is changed, so a
 // failure never leaves some modules tagged and others not.
 func tag(k *sdk.Kratix, cfg *Config, e Enforcement) error {
-	files, err := k.Output.Files()
+	files, err := terraformFiles(k)
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	modules, changedFiles, changedModules, tfFiles := 0, 0, 0, 0
-	seen := map[string]bool{}
+	modules, changedFiles, changedModules := 0, 0, 0
 	for _, f := range files {
 		edit := editorFor(f.Name)
-		if edit == nil || seen[f.Real] {
-			continue
-		}
-		seen[f.Real] = true
-		tfFiles++
 		data, err := k.FS.ReadFile(f.Real)
 		if err != nil {
 			errs = append(errs, sdk.Errorf(sdk.Location{File: f.Path}, "cannot read: %v", err))
@@ -192,8 +186,34 @@ func tag(k *sdk.Kratix, cfg *Config, e Enforcement) error {
 		k.Summarize("%s; nothing to tag (REQUIRE_MODULE=false)", what)
 		return nil
 	}
-	k.Summarize("enforced %d tags on %d of %d module calls, in %d of %d Terraform files", len(e.Tags), changedModules, modules, changedFiles, tfFiles)
+	k.Summarize("enforced %d tags on %d of %d module calls, in %d of %d Terraform files", len(e.Tags), changedModules, modules, changedFiles, len(files))
 	return nil
+}
+
+// terraformFiles lists the Terraform files of the output, each once however many symlinks lead
+// to it. Only they are kept for the run: the output's other files (Helm renders beside the
+// modules) would hold memory for nothing while the stage edits one file after another.
+func terraformFiles(k *sdk.Kratix) ([]sdk.OutputFile, error) {
+	all, err := k.Output.Files()
+	n := 0
+	for _, f := range all {
+		if editorFor(f.Name) != nil {
+			n++
+		}
+	}
+	files := make([]sdk.OutputFile, 0, n)
+	seen := make(map[string]struct{}, n)
+	for _, f := range all {
+		if editorFor(f.Name) == nil {
+			continue
+		}
+		if _, dup := seen[f.Real]; dup {
+			continue
+		}
+		seen[f.Real] = struct{}{}
+		files = append(files, f)
+	}
+	return files, err
 }
 
 func editorFor(name string) func(string, []byte, Enforcement) (*Edit, error) {

@@ -40,12 +40,30 @@ type argument struct {
 	Name  string
 	Value cty.Value
 	Node  yamldoc.Node // where it is in the input, for messages
+
+	// json is the value as renderJSON writes it, when the stage wrote it as soon as it was read
+	// (Value is then not set): a large request's values, held all at once as cty values, took
+	// more memory than the stage's soft limit and the run spent most of its CPU collecting
+	// garbage.
+	json []byte
 }
 
 // arguments turns every top-level spec key into a module argument, sorted by name. Top-level
 // nulls are dropped (the module's default applies); empty lists and maps are kept, since they are
 // what the request says. Every key that cannot be an argument is reported at once.
-func arguments(obj *sdk.Object) ([]argument, error) {
+func arguments(obj *sdk.Object) ([]argument, error) { return readArguments(obj, toValue) }
+
+// toValue sets the argument's Value.
+func toValue(a *argument, raw any) *valueError {
+	v, err := toCty(raw, a.Node.Path())
+	a.Value = v
+	return err
+}
+
+// readArguments is arguments, handing each value read from the spec to convert, which makes
+// the argument of it (toValue: its cty value), in the order of the spec, as soon as it is read:
+// a caller can write it then and keep only the text.
+func readArguments(obj *sdk.Object, convert func(a *argument, raw any) *valueError) ([]argument, error) {
 	spec := obj.Spec()
 	if !spec.Exists() || spec.Tag() == "!!null" {
 		return nil, nil
@@ -55,7 +73,7 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 	}
 	var args []argument
 	var errs []error
-	if a, b, ok := nfcCollision(spec.Keys()); ok {
+	if a, b, ok, _ := nfcCollision(spec.Keys()); ok {
 		at := obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(b)}.String())
 		at.Path = "spec" // the two keys are one problem of spec; the line is the second key's
 		errs = append(errs, sdk.Errorf(at, "%s", collisionMessage(a, b)))
@@ -67,13 +85,14 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			errs = append(errs, err)
 			continue
 		}
-		at := obj.AtPath(node.Path().String())
+		// The line is looked up only for a message: finding it walks the spec from its first
+		// key, once per key a walk over the whole spec.
 		switch {
 		case reservedNames[key] != "":
-			errs = append(errs, sdk.Errorf(at, "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
+			errs = append(errs, sdk.Errorf(obj.AtPath(node.Path().String()), "%q is %s, not a module input: rename the field in the Promise's API", key, reservedNames[key]))
 			continue
 		case !utf8.ValidString(key) || !hclsyntax.ValidIdentifier(key):
-			errs = append(errs, sdk.Errorf(at, "%q is not a valid Terraform argument name (letters, digits, _ and -, not starting with a digit or -): rename the field in the Promise's API", key))
+			errs = append(errs, sdk.Errorf(obj.AtPath(node.Path().String()), "%q is not a valid Terraform argument name (letters, digits, _ and -, not starting with a digit or -): rename the field in the Promise's API", key))
 			continue
 		}
 		raw, err := node.Value()
@@ -84,8 +103,8 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 		if raw == nil {
 			continue
 		}
-		val, verr := toCty(raw, node.Path())
-		if verr != nil {
+		a := argument{Name: key, Node: node}
+		if verr := convert(&a, raw); verr != nil {
 			line := verr.line
 			if line == nil {
 				line = verr.path
@@ -95,7 +114,7 @@ func arguments(obj *sdk.Object) ([]argument, error) {
 			errs = append(errs, sdk.Errorf(at, "%s", verr.msg))
 			continue
 		}
-		args = append(args, argument{Name: key, Value: val, Node: node})
+		args = append(args, a)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -151,13 +170,13 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 	case *big.Int:
 		return cty.NumberVal(new(big.Float).SetInt(x)), nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("%v is not a number Terraform can represent", x)}
+		if err := floatError(x, at); err != nil {
+			return cty.NilVal, err
 		}
 		return cty.NumberFloatVal(x), nil
 	case string:
-		if !utf8.ValidString(x) {
-			return cty.NilVal, &valueError{path: at.path(), msg: "is not valid UTF-8"}
+		if err := stringError(x, at); err != nil {
+			return cty.NilVal, err
 		}
 		return cty.StringVal(x), nil
 	case []any:
@@ -177,21 +196,16 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		if len(x) == 0 {
 			return cty.EmptyObjectVal, nil
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys) // the first error is the same every run
-		if a, b, ok := nfcCollision(keys); ok {
-			return cty.NilVal, &valueError{path: at.path(), line: at.child(fieldpath.Key(b)).path(), msg: collisionMessage(a, b)}
+		keys, _, err := sortedKeys(x, at)
+		if err != nil {
+			return cty.NilVal, err
 		}
 		attrs := make(map[string]cty.Value, len(x))
 		for _, k := range keys {
-			item := x[k]
-			if !utf8.ValidString(k) {
-				return cty.NilVal, &valueError{path: at.child(fieldpath.Key(k)).path(), msg: "key is not valid UTF-8"}
+			if err := keyError(k, at); err != nil {
+				return cty.NilVal, err
 			}
-			val, err := toCtyAt(item, at.child(fieldpath.Key(k)))
+			val, err := toCtyAt(x[k], at.child(fieldpath.Key(k)))
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -199,15 +213,59 @@ func toCtyAt(v any, at *pathNode) (cty.Value, *valueError) {
 		}
 		return cty.ObjectVal(attrs), nil
 	}
-	return cty.NilVal, &valueError{path: at.path(), msg: fmt.Sprintf("unsupported value %T", v)}
+	return cty.NilVal, unsupported(v, at)
+}
+
+// The rules of what a value may hold, one function each, for toCtyAt and writeJSONAt alike.
+
+func floatError(x float64, at *pathNode) *valueError {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return &valueError{path: at.path(), msg: fmt.Sprintf("%v is not a number Terraform can represent", x)}
+	}
+	return nil
+}
+
+func stringError(x string, at *pathNode) *valueError {
+	if !utf8.ValidString(x) {
+		return &valueError{path: at.path(), msg: "is not valid UTF-8"}
+	}
+	return nil
+}
+
+func keyError(k string, at *pathNode) *valueError {
+	if !utf8.ValidString(k) {
+		return &valueError{path: at.child(fieldpath.Key(k)).path(), msg: "key is not valid UTF-8"}
+	}
+	return nil
+}
+
+func unsupported(v any, at *pathNode) *valueError {
+	return &valueError{path: at.path(), msg: fmt.Sprintf("unsupported value %T", v)}
+}
+
+// sortedKeys is a map's keys in sorted order, so that the first error is the same every run,
+// refusing two keys Terraform reads as one. normal reports whether every key is in NFC, as
+// Terraform and cty read them (then the order is also the order cty iterates in).
+func sortedKeys(x map[string]any, at *pathNode) (keys []string, normal bool, _ *valueError) {
+	keys = make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	a, b, found, normal := nfcCollision(keys)
+	if found {
+		return nil, false, &valueError{path: at.path(), line: at.child(fieldpath.Key(b)).path(), msg: collisionMessage(a, b)}
+	}
+	return keys, normal, nil
 }
 
 // nfcCollision finds two keys Terraform reads as one: HCL and Terraform's JSON reader put every
 // string in Unicode NFC, so "é" and "e\u0301" name the same key, and the module would get only
 // one of the two values (in HCL the last, silently; in JSON Terraform fails on a duplicate).
 // The pair is the first in sorted order, so the message does not change from run to run.
-func nfcCollision(keys []string) (a, b string, found bool) {
-	normal := true
+// normal reports whether every key is in NFC already.
+func nfcCollision(keys []string) (a, b string, found, normal bool) {
+	normal = true
 	for _, k := range keys {
 		if !norm.NFC.IsNormalString(k) {
 			normal = false
@@ -215,7 +273,7 @@ func nfcCollision(keys []string) (a, b string, found bool) {
 		}
 	}
 	if normal {
-		return "", "", false // distinct NFC strings stay distinct
+		return "", "", false, true // distinct NFC strings stay distinct
 	}
 	sorted := append([]string(nil), keys...)
 	sort.Strings(sorted)
@@ -223,11 +281,11 @@ func nfcCollision(keys []string) (a, b string, found bool) {
 	for _, k := range sorted {
 		n := norm.NFC.String(k)
 		if prev, ok := first[n]; ok {
-			return prev, k, true
+			return prev, k, true, false
 		}
 		first[n] = k
 	}
-	return "", "", false
+	return "", "", false, false
 }
 
 func collisionMessage(a, b string) string {

@@ -2,6 +2,7 @@ package terraformgenerate
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/stagekit/stagekit/internal/tfliteral"
+	"github.com/stagekit/stagekit/sdk/fieldpath"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -62,20 +64,79 @@ func renderHCL(m module) []byte {
 // and version verbatim, so those are not escaped.
 func renderJSON(m module) []byte {
 	var b bytes.Buffer
+	_ = writeModuleJSON(&b, m) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// writeModuleJSON is renderJSON writing to w.
+func writeModuleJSON(w io.Writer, m module) error {
+	j := moduleJSON{w: w}
+	j.begin(m)
+	var v bytes.Buffer
+	for _, a := range m.Args {
+		if a.json != nil {
+			j.argument(a.Name, a.json)
+			continue
+		}
+		v.Reset()
+		writeJSONValue(&v, a.Value, argumentDepth)
+		j.argument(a.Name, v.Bytes())
+	}
+	return j.end(m)
+}
+
+// moduleJSON writes the JSON form a piece at a time, so that the stage can stream a large module
+// to its output file rather than hold a copy of every argument's text.
+type moduleJSON struct {
+	w   io.Writer
+	b   bytes.Buffer
+	err error
+}
+
+const moduleJSONChunk = 64 << 10
+
+func (j *moduleJSON) flush() {
+	if j.err == nil {
+		_, j.err = j.w.Write(j.b.Bytes())
+	}
+	j.b.Reset()
+}
+
+// begin writes what comes before the arguments: the module's name, source and version.
+func (j *moduleJSON) begin(m module) {
+	b := &j.b
 	b.WriteString("{\n  \"module\": {\n    ")
-	writeJSONString(&b, m.Name, false)
+	writeJSONString(b, m.Name, false)
 	b.WriteString(": {\n      \"source\": ")
-	writeJSONString(&b, m.Source.Source, false)
+	writeJSONString(b, m.Source.Source, false)
 	if m.Source.Version != "" {
 		b.WriteString(",\n      \"version\": ")
-		writeJSONString(&b, m.Source.Version, false)
+		writeJSONString(b, m.Source.Version, false)
 	}
-	for _, a := range m.Args {
-		b.WriteString(",\n      ")
-		writeJSONString(&b, a.Name, false)
-		b.WriteString(": ")
-		writeJSONValue(&b, a.Value, 3)
+}
+
+// argument writes one argument, its value as writeJSONValue writes it at argumentDepth.
+func (j *moduleJSON) argument(name string, value []byte) {
+	b := &j.b
+	b.WriteString(",\n      ")
+	writeJSONString(b, name, false)
+	b.WriteString(": ")
+	if len(value) < moduleJSONChunk {
+		b.Write(value)
+	} else {
+		j.flush()
+		if j.err == nil {
+			_, j.err = j.w.Write(value)
+		}
 	}
+	if b.Len() >= moduleJSONChunk {
+		j.flush()
+	}
+}
+
+// end writes the rest: the outputs.
+func (j *moduleJSON) end(m module) error {
+	b := &j.b
 	b.WriteString("\n    }\n  }")
 	if len(m.Outputs) > 0 {
 		b.WriteString(",\n  \"output\": {")
@@ -84,17 +145,21 @@ func renderJSON(m module) []byte {
 				b.WriteByte(',')
 			}
 			b.WriteString("\n    ")
-			writeJSONString(&b, m.outputName(out), false)
+			writeJSONString(b, m.outputName(out), false)
 			b.WriteString(": {\n      \"value\": ")
 			// A real reference: not escaped.
-			writeJSONString(&b, "${module."+m.Name+"."+out+"}", false)
+			writeJSONString(b, "${module."+m.Name+"."+out+"}", false)
 			b.WriteString("\n    }")
 		}
 		b.WriteString("\n  }")
 	}
 	b.WriteString("\n}\n")
-	return b.Bytes()
+	j.flush()
+	return j.err
 }
+
+// argumentDepth is the indent depth of a module argument in the JSON form.
+const argumentDepth = 3
 
 func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	if v.IsNull() {
@@ -157,6 +222,115 @@ func writeJSONValue(b *bytes.Buffer, v cty.Value, depth int) {
 	}
 }
 
+// writeArgumentJSON sets the argument's JSON text from the value read from YAML (argumentJSON).
+func writeArgumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
+	if err := argumentJSON(a, raw, b); err != nil {
+		return err
+	}
+	a.json = bytes.Clone(b.Bytes())
+	return nil
+}
+
+// argumentJSON writes into b the argument's value read from YAML, as writeJSONValue writes its
+// cty value but without making one: cty builds two maps per object, and converting a large
+// request to cty before writing it cost more than reading it. Where a map's keys are not all in
+// NFC (cty orders them normalized), the value goes through cty.
+func argumentJSON(a *argument, raw any, b *bytes.Buffer) *valueError {
+	b.Reset()
+	err := writeJSONAt(b, raw, &pathNode{root: a.Node.Path()}, argumentDepth)
+	if err == errNotNFC {
+		if err := toValue(a, raw); err != nil {
+			return err
+		}
+		b.Reset()
+		writeJSONValue(b, a.Value, argumentDepth)
+		a.Value = cty.NilVal
+		err = nil
+	}
+	return err
+}
+
+// errNotNFC tells argumentJSON to write the value through cty.
+var errNotNFC = &valueError{msg: "a key not in NFC"}
+
+// writeJSONAt writes v as writeJSONValue writes toCty(v), refusing what toCty refuses, first
+// error first.
+func writeJSONAt(b *bytes.Buffer, v any, at *pathNode, depth int) *valueError {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if x {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case int64:
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), x, 10)) // numberText of the exact integer
+	case *big.Int:
+		b.WriteString(numberText(new(big.Float).SetInt(x))) // as cty holds it
+	case float64:
+		if err := floatError(x, at); err != nil {
+			return err
+		}
+		b.WriteString(floatText(x))
+	case string:
+		if err := stringError(x, at); err != nil {
+			return err
+		}
+		writeJSONString(b, cty.NormalizeString(x), true) // cty.StringVal holds it normalized
+	case []any:
+		if len(x) == 0 {
+			b.WriteString("[]")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, item := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			if err := writeJSONAt(b, item, at.child(fieldpath.Index(i)), depth+1); err != nil {
+				return err
+			}
+		}
+		newline(b, depth)
+		b.WriteByte(']')
+	case map[string]any:
+		if len(x) == 0 {
+			b.WriteString("{}")
+			return nil
+		}
+		keys, normal, err := sortedKeys(x, at)
+		if err != nil {
+			return err
+		}
+		if !normal {
+			return errNotNFC
+		}
+		b.WriteByte('{')
+		for i, k := range keys {
+			if err := keyError(k, at); err != nil {
+				return err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			writeJSONString(b, k, true)
+			b.WriteString(": ")
+			if err := writeJSONAt(b, x[k], at.child(fieldpath.Key(k)), depth+1); err != nil {
+				return err
+			}
+		}
+		newline(b, depth)
+		b.WriteByte('}')
+	default:
+		return unsupported(v, at)
+	}
+	return nil
+}
+
 // maxIndentDepth is the deepest level written one item per line. Deeper values are written on
 // one line: indenting every level of a value nested thousands deep would make the file grow
 // with the square of the depth (a 40 KB request became a 200 MB module file).
@@ -190,6 +364,11 @@ func numberText(f *big.Float) string {
 		return f.Text('g', -1)
 	}
 	x, _ := f.Float64() // exact: the number came from a float64
+	return floatText(x)
+}
+
+// floatText is numberText for a float64.
+func floatText(x float64) string {
 	format := byte('f')
 	if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

@@ -152,36 +152,34 @@ func diagErrors(diags hcl.Diagnostics) []error {
 	return errs
 }
 
-// check holds the arguments against the module's variables and reports, together, every
-// unknown argument (with the closest variable named), every required variable not set and
-// every value the declared type does not accept. Accepted values come back with their
-// primitives converted to the declared type ("3" -> 3 for a number).
-func (vars variables) check(obj *sdk.Object, args []argument) ([]argument, error) {
-	var errs []error
-	set := map[string]bool{}
-	out := make([]argument, len(args))
-	for i, a := range args {
+// checkArgument holds one argument against the module's variables: an unknown argument is an
+// error (with the closest variable named), and so is a value the declared type does not accept.
+// An accepted value comes back with its primitives converted to the declared type ("3" -> 3 for a
+// number).
+func (vars variables) checkArgument(obj *sdk.Object, a *argument) error {
+	v, ok := vars[a.Name]
+	if !ok {
+		return sdk.Errorf(obj.AtPath(a.Node.Path().String()), "the module has no variable %q%s", a.Name, vars.suggest(a.Name))
+	}
+	if _, err := convert.Convert(a.Value, v.Type); err != nil {
+		p := a.Node.Path()
+		var pe cty.PathError
+		msg := err.Error()
+		if errors.As(err, &pe) {
+			p = p.Child(ctyPath(pe.Path)...)
+			msg = pe.Error()
+		}
+		return sdk.Errorf(obj.AtPath(p.String()), "%s (variable %q at %s is %s)", msg, v.Name, v.Where, typeString(v.Type))
+	}
+	a.Value = coerce(a.Value, v.Type)
+	return nil
+}
+
+// missing reports every required variable that no argument sets, in the order of their names.
+func (vars variables) missing(obj *sdk.Object, args []argument) []error {
+	set := make(map[string]bool, len(args))
+	for _, a := range args {
 		set[a.Name] = true
-		out[i] = a
-		at := obj.AtPath(a.Node.Path().String())
-		v, ok := vars[a.Name]
-		if !ok {
-			errs = append(errs, sdk.Errorf(at, "the module has no variable %q%s", a.Name, vars.suggest(a.Name)))
-			continue
-		}
-		if _, err := convert.Convert(a.Value, v.Type); err != nil {
-			p := a.Node.Path()
-			var pe cty.PathError
-			msg := err.Error()
-			if errors.As(err, &pe) {
-				p = p.Child(ctyPath(pe.Path)...)
-				msg = pe.Error()
-			}
-			errs = append(errs, sdk.Errorf(obj.AtPath(p.String()),
-				"%s (variable %q at %s is %s)", msg, v.Name, v.Where, typeString(v.Type)))
-			continue
-		}
-		out[i].Value = coerce(a.Value, v.Type)
 	}
 	var missing []string
 	for name, v := range vars {
@@ -190,12 +188,13 @@ func (vars variables) check(obj *sdk.Object, args []argument) ([]argument, error
 		}
 	}
 	sort.Strings(missing)
+	var errs []error
 	for _, name := range missing {
 		v := vars[name]
 		errs = append(errs, sdk.Errorf(obj.AtPath(fieldpath.Path{fieldpath.Key("spec"), fieldpath.Key(name)}.String()),
 			"missing: the module requires variable %q (%s, %s), which has no default", name, typeString(v.Type), v.Where))
 	}
-	return out, errors.Join(errs...)
+	return errs
 }
 
 func (vars variables) suggest(name string) string {
