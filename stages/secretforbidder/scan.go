@@ -39,7 +39,7 @@ func (d detector) scan(k *sdk.Kratix, f sdk.OutputFile, kustomization bool) (_ [
 		_, err = k.Output.Open(f.Name) // the error every stage reports for an unreadable file
 		return nil, nil, err
 	}
-	s := yamldoc.NewStream(f.Path, bytes.NewReader(data), nil)
+	s := yamldoc.NewStream(f.Path, bytes.NewBuffer(data), nil) // a Buffer is parsed in place, not copied
 	var out []finding
 	one := make([]*yamldoc.Doc, 1)
 	for {
