@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stagekit/stagekit/sdk/stagetest"
 )
 
 // ExpectedErrors is the file of a golden case listing the Terraform errors its output is meant
@@ -35,7 +36,7 @@ func (tf *Terraform) CheckGoldens(t *testing.T, dir string, vars func(caseDir st
 	var cfgs []Config
 	for _, e := range ents {
 		caseDir := filepath.Join(dir, e.Name())
-		out := readTree(t, filepath.Join(caseDir, "expected", "output"))
+		out := stagetest.ReadTree(t, filepath.Join(caseDir, "expected", "output"))
 		if !e.IsDir() || !hasTerraform(out) {
 			if _, err := os.Stat(filepath.Join(caseDir, ExpectedErrors)); err == nil {
 				t.Errorf("%s: %s lists Terraform errors, but the case writes no Terraform file", e.Name(), ExpectedErrors)
@@ -52,7 +53,7 @@ func (tf *Terraform) CheckGoldens(t *testing.T, dir string, vars func(caseDir st
 		}
 		cases = append(cases, c)
 		cfgs = append(cfgs, Config{Name: c.name, Files: out, Variables: vars(caseDir)},
-			Config{Name: c.name + " (before)", Files: readTree(t, filepath.Join(caseDir, "output-before")), FormatOnly: true})
+			Config{Name: c.name + " (before)", Files: stagetest.ReadTree(t, filepath.Join(caseDir, "output-before")), FormatOnly: true})
 	}
 	if len(cases) == 0 {
 		t.Fatalf("no golden case under %s writes a Terraform file", dir)
@@ -108,23 +109,4 @@ func hasTerraform(files map[string]string) bool {
 		}
 	}
 	return false
-}
-
-// readTree reads the files under dir by slash path; a missing dir is empty.
-func readTree(t testing.TB, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
-	return out
 }

@@ -2,7 +2,9 @@ package stagetest
 
 import (
 	"bufio"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -59,7 +61,7 @@ func Golden(t *testing.T, r Runner, dir string) {
 // LoadFixture reads a golden case directory's "before" half.
 func LoadFixture(t testing.TB, dir string) Fixture {
 	t.Helper()
-	fx := Fixture{Env: map[string]string{}, Output: readTree(t, filepath.Join(dir, "output-before")), Metadata: readTree(t, filepath.Join(dir, "metadata-before"))}
+	fx := Fixture{Env: map[string]string{}, Output: ReadTree(t, filepath.Join(dir, "output-before")), Metadata: ReadTree(t, filepath.Join(dir, "metadata-before"))}
 	if b, err := os.ReadFile(filepath.Join(dir, "input", "object.yaml")); err == nil {
 		fx.Object = string(b)
 	}
@@ -101,10 +103,10 @@ func goldenCase(t *testing.T, r Runner, dir string) {
 		writeFile(t, filepath.Join(exp, "log"), gotLog)
 		t.Skip("updated golden files; run again without -update to check them")
 	}
-	if diff := cmp.Diff(readTree(t, filepath.Join(exp, "output")), gotOut); diff != "" {
+	if diff := cmp.Diff(ReadTree(t, filepath.Join(exp, "output")), gotOut); diff != "" {
 		t.Errorf("output: -want +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(readTree(t, filepath.Join(exp, "metadata")), gotMeta); diff != "" {
+	if diff := cmp.Diff(ReadTree(t, filepath.Join(exp, "metadata")), gotMeta); diff != "" {
 		t.Errorf("metadata: -want +got:\n%s", diff)
 	}
 	wantCode, err := os.ReadFile(filepath.Join(exp, "exit-code"))
@@ -123,21 +125,36 @@ func goldenCase(t *testing.T, r Runner, dir string) {
 	}
 }
 
-func readTree(t testing.TB, dir string) map[string]string {
+// ReadTree reads every regular file under dir, by slash path relative to it, as Golden reads a
+// case's output-before and expected/output; a dir that does not exist reads as empty, any other
+// error fails the test.
+func ReadTree(t testing.TB, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if p == dir && errors.Is(err, fs.ErrNotExist) {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
 			return nil
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
-			t.Fatalf("%s: %v", p, err)
+			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
 		out[filepath.ToSlash(rel)] = string(b)
 		return nil
 	})
+	if err != nil {
+		t.Fatalf("reading %s: %v", dir, err)
+	}
 	return out
 }
 
