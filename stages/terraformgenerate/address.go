@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -83,11 +84,17 @@ func isLocalAddr(s string) bool {
 	return false
 }
 
+// lazyRegexp compiles its expression on first use: most runs check no module address, and
+// compiling four expressions at start-up was a tenth of the stage's start-up CPU.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
-	registryName   = regexp.MustCompile(`^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$`)
-	registrySystem = regexp.MustCompile(`^[0-9a-z]{1,64}$`)
-	getterPrefix   = regexp.MustCompile(`^([A-Za-z0-9]+)::(.+)$`)
-	scpLike        = regexp.MustCompile(`^(?:([^@]+)@)?([^:]+):/?(.+)$`)
+	registryName   = lazyRegexp(`^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$`)
+	registrySystem = lazyRegexp(`^[0-9a-z]{1,64}$`)
+	getterPrefix   = lazyRegexp(`^([A-Za-z0-9]+)::(.+)$`)
+	scpLike        = lazyRegexp(`^(?:([^@]+)@)?([^:]+):/?(.+)$`)
 )
 
 // parseRegistryAddr checks a registry address: [host/]namespace/name/system, an optional
@@ -116,15 +123,15 @@ func parseRegistryAddr(src string) error {
 	}
 	const nameRule = "must be between one and 64 characters, including ASCII letters, digits, dashes, and underscores, where dashes and underscores may not be the prefix or suffix"
 	switch {
-	case !registryName.MatchString(parts[0]) && strings.Contains(parts[0], "."):
+	case !registryName().MatchString(parts[0]) && strings.Contains(parts[0], "."):
 		return fmt.Errorf("source address must have three more components after the hostname: the namespace, the name, and the target system")
-	case !registryName.MatchString(parts[0]):
+	case !registryName().MatchString(parts[0]):
 		return fmt.Errorf("invalid namespace %q: %s", parts[0], nameRule)
-	case !registryName.MatchString(parts[1]):
+	case !registryName().MatchString(parts[1]):
 		return fmt.Errorf("invalid module name %q: %s", parts[1], nameRule)
-	case !registrySystem.MatchString(parts[2]) && strings.Contains(parts[2], "?"):
+	case !registrySystem().MatchString(parts[2]) && strings.Contains(parts[2], "?"):
 		return fmt.Errorf("module registry addresses may not include a query string portion")
-	case !registrySystem.MatchString(parts[2]):
+	case !registrySystem().MatchString(parts[2]):
 		return fmt.Errorf("invalid target system %q: must be between one and 64 ASCII letters or digits", parts[2])
 	}
 	return nil
@@ -204,7 +211,7 @@ func parseRemoteAddr(src string) (getter string, forced, shorthand bool, err *ad
 		return "", false, false, invalid(fmt.Sprintf("subdirectory path %q leads outside of the module package", sub))
 	}
 	rest := pkg
-	if m := getterPrefix.FindStringSubmatch(pkg); m != nil {
+	if m := getterPrefix().FindStringSubmatch(pkg); m != nil {
 		getter, forced, rest = m[1], true, m[2]
 	}
 	rest, _ = splitSubdir(rest)
@@ -243,7 +250,7 @@ func detectShorthand(s string) (getter, reason string) {
 		}
 		return "git", ""
 	}
-	if m := scpLike.FindStringSubmatch(s); m != nil {
+	if m := scpLike().FindStringSubmatch(s); m != nil {
 		p := m[3]
 		if _, q, ok := strings.Cut(p, "?"); ok {
 			if _, err := url.ParseQuery(q); err != nil {
