@@ -137,24 +137,8 @@ func TestTxKilledOnDisk(t *testing.T) {
 			for k := 0; k <= len(steps)+1; k++ {
 				t.Run(fmt.Sprintf("after %d steps", k), func(t *testing.T) {
 					dir, d, tx := setup(t)
-					steps, err := tx.plan()
-					if err != nil {
-						t.Fatal(err)
-					}
-					journal := stagingOf("output") + "/" + journalName
-					if err := tx.writeJournal(journal, steps); err != nil {
-						t.Fatal(err)
-					}
-					for _, s := range steps[:min(k, len(steps))] {
-						if err := tx.apply(s); err != nil {
-							t.Fatal(err)
-						}
-					}
 					want := before
-					if k > len(steps) {
-						if err := tx.st.remove(journal); err != nil {
-							t.Fatal(err)
-						}
+					if killedAfter(t, tx, k) {
 						want = after
 					}
 					// Killed here: the next run starts, in a new process.

@@ -74,24 +74,8 @@ func TestTxKilled(t *testing.T) {
 	for k := 0; k <= len(steps)+1; k++ {
 		t.Run(fmt.Sprintf("after %d steps", k), func(t *testing.T) {
 			m, tx := setup(t)
-			steps, err := tx.plan()
-			if err != nil {
-				t.Fatal(err)
-			}
-			journal := stagingOf("output") + "/" + journalName
-			if err := tx.writeJournal(journal, steps); err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range steps[:min(k, len(steps))] {
-				if err := tx.apply(s); err != nil {
-					t.Fatal(err)
-				}
-			}
 			want := before
-			if k > len(steps) {
-				if err := tx.st.remove(journal); err != nil {
-					t.Fatal(err)
-				}
+			if killedAfter(t, tx, k) {
 				want = after
 			}
 			// Killed here: the next run starts.
@@ -210,4 +194,31 @@ func memTree(m *MemFS) map[string]string {
 	defer m.mu.RUnlock()
 	walk(".", m.top)
 	return out
+}
+
+// killedAfter leaves what a commit killed after its first k steps leaves: the journal and those
+// steps, or, when k is past the last step, every step and no journal (the commit point passed,
+// committed is true).
+func killedAfter(t *testing.T, tx *Tx, k int) (committed bool) {
+	t.Helper()
+	steps, err := tx.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := stagingOf("output") + "/" + journalName
+	if err := tx.writeJournal(journal, steps); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps[:min(k, len(steps))] {
+		if err := tx.apply(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k <= len(steps) {
+		return false
+	}
+	if err := tx.st.remove(journal); err != nil {
+		t.Fatal(err)
+	}
+	return true
 }
