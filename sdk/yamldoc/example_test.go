@@ -148,3 +148,19 @@ spec:
 	// input/object.yaml:6: spec.size: want an integer, got null
 	// 5
 }
+
+// Entries walks a map once, each key with its value, merged keys included.
+func ExampleNode_Entries() {
+	f, err := yamldoc.Parse("object.yaml", []byte("defaults: &d {size: small}\nspec:\n  <<: *d\n  name: db\n"))
+	if err != nil {
+		panic(err)
+	}
+	spec, _ := f.Docs()[0].Root().Lookup("spec")
+	for key, v := range spec.Entries() {
+		s, _ := v.GetString("")
+		fmt.Printf("%s (%s) = %s\n", key, v.Path(), s)
+	}
+	// Output:
+	// size (spec.size) = small
+	// name (spec.name) = db
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"math/big"
 	"strings"
@@ -373,6 +374,24 @@ func (v Node) Keys() []string {
 		out[i] = e.key
 	}
 	return out
+}
+
+// Entries yields a map's entries as Kubernetes reads them, in the order of Keys, each key with
+// the value Lookup of that key gives: one pass over the map, where looking every key up is a
+// pass per key. A value that is not a map yields nothing.
+func (v Node) Entries() iter.Seq2[string, Node] {
+	return func(yield func(string, Node) bool) {
+		n := v.n.resolved()
+		if n == nil || n.kind != MapKind {
+			return
+		}
+		es, _ := mapEntries(n)
+		for _, e := range es {
+			if !yield(e.key, Node{doc: v.doc, n: e.v, path: v.path.Child(fieldpath.Key(e.key))}) {
+				return
+			}
+		}
+	}
 }
 
 // Len is the number of entries of a map (merged keys included) or items of a list.

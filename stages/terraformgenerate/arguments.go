@@ -78,13 +78,7 @@ func readArguments(obj *sdk.Object, convert func(a *argument, raw any) *valueErr
 		at.Path = "spec" // the two keys are one problem of spec; the line is the second key's
 		errs = append(errs, sdk.Errorf(at, "%s", collisionMessage(a, b)))
 	}
-	for _, key := range spec.Keys() {
-		p := fieldpath.Path{fieldpath.Key(key)}
-		node, err := spec.LookupPath(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	for key, node := range spec.Entries() {
 		// The line is looked up only for a message: finding it walks the spec from its first
 		// key, once per key a walk over the whole spec.
 		switch {
