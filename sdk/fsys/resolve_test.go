@@ -42,9 +42,9 @@ func testResolve(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 		},
 		"RelativeLink": {
 			reason: "a relative symlink is read from the link's directory",
-			setup:  func(t *testing.T, f fsys.FS) { symlink(t, f, "../shared/a.yaml", "output/app/a.yaml") },
+			setup:  func(t *testing.T, f fsys.FS) { symlink(t, f, "../common/a.yaml", "output/app/a.yaml") },
 			area:   "output", name: "output/app/a.yaml",
-			want: "output/shared/a.yaml",
+			want: "output/common/a.yaml",
 		},
 		"AbsoluteLinkUnderRoot": {
 			reason: "an absolute target under Root is a name inside the tree",

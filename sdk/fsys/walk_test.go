@@ -42,16 +42,16 @@ func testWalk(t *testing.T, newFS func(t *testing.T) fsys.FS) {
 		"Links": {
 			reason: "symlinks to files and directories inside the area are followed, each file listed as seen",
 			setup: func(t *testing.T, f fsys.FS) {
-				write(t, f, "output/shared/deploy.yaml", "deploy")
-				symlink(t, f, "../shared/deploy.yaml", "output/app/link.yaml")
-				symlink(t, f, "shared", "output/dirlink")
-				symlink(t, f, f.Root()+"/output/shared/deploy.yaml", "output/abs.yaml")
+				write(t, f, "output/common/deploy.yaml", "deploy")
+				symlink(t, f, "../common/deploy.yaml", "output/app/link.yaml")
+				symlink(t, f, "common", "output/dirlink")
+				symlink(t, f, f.Root()+"/output/common/deploy.yaml", "output/abs.yaml")
 			},
 			want: []fsys.Entry{
-				{Name: "output/abs.yaml", Real: "output/shared/deploy.yaml", Size: 6},
-				{Name: "output/app/link.yaml", Real: "output/shared/deploy.yaml", Size: 6},
-				{Name: "output/dirlink/deploy.yaml", Real: "output/shared/deploy.yaml", Size: 6},
-				{Name: "output/shared/deploy.yaml", Real: "output/shared/deploy.yaml", Size: 6},
+				{Name: "output/abs.yaml", Real: "output/common/deploy.yaml", Size: 6},
+				{Name: "output/app/link.yaml", Real: "output/common/deploy.yaml", Size: 6},
+				{Name: "output/common/deploy.yaml", Real: "output/common/deploy.yaml", Size: 6},
+				{Name: "output/dirlink/deploy.yaml", Real: "output/common/deploy.yaml", Size: 6},
 			},
 		},
 		"Problems": {
