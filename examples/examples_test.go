@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,7 +121,7 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := version
-		if contains(stories, filepath.Dir(p)) {
+		if slices.Contains(stories, filepath.Dir(p)) {
 			want = release
 		}
 		for _, m := range imageRe.FindAllStringSubmatch(string(data), -1) {
@@ -137,7 +138,7 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 				}
 				continue
 			}
-			if !strings.HasPrefix(img, registry+"/") || tag != want || !contains(stages, name) {
+			if !strings.HasPrefix(img, registry+"/") || tag != want || !slices.Contains(stages, name) {
 				t.Errorf("%s: image %s is not one of the %s/<stage>:%s images make builds (stages %v)", p, img, registry, want, stages)
 			}
 		}
@@ -149,6 +150,11 @@ func TestPromisesUseTheImagesMakeBuilds(t *testing.T) {
 
 func parse(t *testing.T, name string) yamldoc.Node {
 	t.Helper()
+	return parseFile(t, name).Docs()[0].Root()
+}
+
+func parseFile(t *testing.T, name string) *yamldoc.File {
+	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +163,7 @@ func parse(t *testing.T, name string) yamldoc.Node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f.Docs()[0].Root()
+	return f
 }
 
 func makeVar(t *testing.T, mk []byte, name string) string {
@@ -169,15 +175,6 @@ func makeVar(t *testing.T, mk []byte, name string) string {
 	return strings.TrimSpace(string(m[1]))
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // requests are the documents of an example's request*.yaml files.
 func requests(t *testing.T, dir string) []*yamldoc.Doc {
 	t.Helper()
@@ -187,15 +184,7 @@ func requests(t *testing.T, dir string) []*yamldoc.Doc {
 	}
 	var out []*yamldoc.Doc
 	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := yamldoc.Parse(name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Docs() {
+		for _, d := range parseFile(t, name).Docs() {
 			if !d.Empty() {
 				out = append(out, d)
 			}

@@ -69,17 +69,7 @@ func (o *Output) ManifestFiles() ([]OutputFile, error) {
 // EachManifestFile, for a stage whose memory must stay bounded by the largest document, not the
 // file. Problems are collected over every file and returned joined, as EachManifestFile does.
 func (o *Output) EachDocument(fn func(d *Document) error) error {
-	files, err := o.ManifestFiles()
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-	}
-	for _, f := range files {
-		if err := o.eachDocument(f, fn, true); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return o.everyDocument(fn, true)
 }
 
 // ReadDocuments calls fn for every document of every manifest file of the output, one at a
@@ -87,13 +77,18 @@ func (o *Output) EachDocument(fn func(d *Document) error) error {
 // removes is an error. It is the cheaper pass for gathering facts (the first of two passes):
 // no document is written back, compared or checked.
 func (o *Output) ReadDocuments(fn func(d *Document) error) error {
+	return o.everyDocument(fn, false)
+}
+
+// everyDocument runs eachDocument over every manifest file, collecting the problems of all.
+func (o *Output) everyDocument(fn func(d *Document) error, write bool) error {
 	files, err := o.ManifestFiles()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
 	for _, f := range files {
-		if err := o.eachDocument(f, fn, false); err != nil {
+		if err := o.eachDocument(f, fn, write); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -14,6 +14,16 @@ import (
 // regular file between that look and the open, the non-blocking open and the
 // check of what was opened refuse it at once instead of waiting for a writer.
 func TestReadRegularNeverBlocks(t *testing.T) {
+	readsFIFOWithoutBlocking(t, func(d *DiskFS) fileReader { return diskRaw{d} })
+}
+
+type fileReader interface {
+	readFile(name string) ([]byte, error)
+}
+
+// readsFIFOWithoutBlocking is the check of TestReadRegularNeverBlocks on the store of gives.
+func readsFIFOWithoutBlocking(t *testing.T, of func(*DiskFS) fileReader) {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "output"), 0o755); err != nil {
 		t.Fatal(err)
@@ -26,7 +36,7 @@ func TestReadRegularNeverBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	_, err = diskRaw{d}.readFile("output/swapped.yaml")
+	_, err = of(d).readFile("output/swapped.yaml")
 	if !errors.Is(err, ErrNotRegular) {
 		t.Fatalf("reading a named pipe: got %v, want an error wrapping ErrNotRegular", err)
 	}
